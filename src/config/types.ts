@@ -1,0 +1,70 @@
+import type { Secret } from '../secret.js';
+import type { Severity } from '../severity.js';
+import type { RuleOptions } from '../rules/types.js';
+
+/** How the audit authenticates to C1; secrets stay wrapped until the moment of use. */
+export type C1Credentials =
+  | { kind: 'client-key'; clientId: string; clientSecret: Secret }
+  | { kind: 'access-token'; accessToken: Secret };
+
+export interface Suppression {
+  rule: string;
+  /** A PersonalClient.id or a clientId. */
+  credential: string;
+  reason: string;
+  /** End of the suppression (exclusive); null = never expires. A bare date means midnight UTC. */
+  expires: Date | null;
+}
+
+/**
+ * The fully resolved configuration: JSON file, then environment on top,
+ * defaults filled in, everything validated. Every module receives the part it
+ * needs; nothing reads `process.env` after loading.
+ */
+export interface AppConfig {
+  /** The file it was read from, or null when defaults/env only. */
+  source: string | null;
+  c1: {
+    /** null only when an access token is used and no clientId was given. */
+    clientId: string | null;
+    /** Base URL (no trailing slash), derived from the client ID unless set. */
+    apiUrl: string | null;
+    timeoutMs: number;
+    maxRetries: number;
+    pageSize: number;
+    /** Guard against endless pagination. */
+    maxPages: number;
+  };
+  /** null when neither a key nor a token is configured (`validate` reports it; `demo` brings its own). */
+  credentials: C1Credentials | null;
+  rules: {
+    options: RuleOptions;
+    disabled: string[];
+    severity: Record<string, Severity>;
+  };
+  suppressions: Suppression[];
+  report: { dir: string; keep: number };
+  alerts: {
+    minSeverity: Severity;
+    renotifyAfterDays: number;
+    email: {
+      to: string[];
+      from: string | null;
+      /** From SMTP_URL; holds credentials, so it is a Secret. null = email off. */
+      smtpUrl: Secret | null;
+      timeoutMs: number;
+      retries: number;
+    };
+  };
+  state: { dir: string };
+  schedule: {
+    cron: string;
+    timezone: string;
+    runOnStart: boolean;
+    /** How long SIGTERM waits for an audit in flight. */
+    shutdownGraceSeconds: number;
+    /** Port of the /healthz and /metrics listener; null = off. */
+    healthPort: number | null;
+  };
+  logLevel: string;
+}

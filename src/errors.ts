@@ -1,0 +1,87 @@
+/**
+ * Errors callers can branch on by `code`, each tied to the exit code the
+ * contract gives it. Messages name what was wrong and never carry a secret.
+ */
+export const EXIT = {
+  ok: 0,
+  findingsAtOrAboveFailOn: 1,
+  usage: 2,
+  auditFailed: 3,
+  alertDeliveryFailed: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export type ErrorCode =
+  | 'USAGE'
+  | 'CONFIG_INVALID'
+  | 'C1_CREDENTIALS_INVALID'
+  | 'C1_AUTH_FAILED'
+  | 'C1_FORBIDDEN'
+  | 'C1_NOT_FOUND'
+  | 'C1_HTTP_ERROR'
+  | 'C1_NETWORK'
+  | 'C1_TIMEOUT'
+  | 'C1_TLS'
+  | 'C1_BAD_RESPONSE'
+  | 'C1_PAGINATION'
+  | 'REPORT_WRITE_FAILED'
+  | 'STATE_WRITE_FAILED'
+  | 'ALERT_DELIVERY_FAILED';
+
+const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
+  USAGE: EXIT.usage,
+  CONFIG_INVALID: EXIT.usage,
+  C1_CREDENTIALS_INVALID: EXIT.usage,
+  C1_AUTH_FAILED: EXIT.auditFailed,
+  C1_FORBIDDEN: EXIT.auditFailed,
+  C1_NOT_FOUND: EXIT.auditFailed,
+  C1_HTTP_ERROR: EXIT.auditFailed,
+  C1_NETWORK: EXIT.auditFailed,
+  C1_TIMEOUT: EXIT.auditFailed,
+  C1_TLS: EXIT.auditFailed,
+  C1_BAD_RESPONSE: EXIT.auditFailed,
+  C1_PAGINATION: EXIT.auditFailed,
+  REPORT_WRITE_FAILED: EXIT.auditFailed,
+  STATE_WRITE_FAILED: EXIT.auditFailed,
+  ALERT_DELIVERY_FAILED: EXIT.alertDeliveryFailed,
+};
+
+export class HygieneError extends Error {
+  readonly code: ErrorCode;
+  /** Extra machine-readable facts (HTTP status, field name…); never secrets. */
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HygieneError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  get exitCode(): ExitCode {
+    return EXIT_BY_CODE[this.code];
+  }
+}
+
+/** One problem in the configuration, named by its dotted key path or env variable. */
+export interface ConfigProblem {
+  key: string;
+  message: string;
+}
+
+/** All configuration problems at once, so a user fixes them in one pass. */
+export class ConfigError extends HygieneError {
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    super('CONFIG_INVALID', formatProblems(problems), { details: { problems } });
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function formatProblems(problems: ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.key}: ${p.message}`);
+  return `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+}
