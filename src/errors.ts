@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'C1_PAGINATION'
   | 'REPORT_WRITE_FAILED'
   | 'STATE_WRITE_FAILED'
-  | 'ALERT_DELIVERY_FAILED';
+  | 'ALERT_DELIVERY_FAILED'
+  | 'HEALTH_LISTEN_FAILED';
 
 const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   USAGE: EXIT.usage,
@@ -45,6 +46,8 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   REPORT_WRITE_FAILED: EXIT.auditFailed,
   STATE_WRITE_FAILED: EXIT.auditFailed,
   ALERT_DELIVERY_FAILED: EXIT.alertDeliveryFailed,
+  // The health port is taken or not allowed: an environment/configuration problem, found before any audit.
+  HEALTH_LISTEN_FAILED: EXIT.usage,
 };
 
 export class HygieneError extends Error {

@@ -1,0 +1,193 @@
+import { createTransport } from 'nodemailer';
+import { realSleep, type Sleep } from '../clock.js';
+import type { AppConfig } from '../config/types.js';
+import { ConfigError, HygieneError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { MailMessage } from './types.js';
+
+export type EmailConfig = AppConfig['alerts']['email'];
+
+export interface SendResult {
+  messageId: string;
+  /** Every recipient; a send only succeeds when the server accepted all of them. */
+  accepted: string[];
+}
+
+export interface Mailer {
+  /** Where mail goes, `host:port` (no credentials); for logs and messages. */
+  readonly endpoint: string;
+  /** Resolves only when the SMTP server accepted the message for EVERY recipient; else ALERT_DELIVERY_FAILED. */
+  send(message: MailMessage): Promise<SendResult>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  /** Waits between attempts; injectable so tests need not wait. */
+  sleep?: Sleep;
+  /** Wait before the first retry; doubles for each further one (default 1000 ms). */
+  retryBaseDelayMs?: number;
+}
+
+const SMTP_ERROR_CODES_WORTH_RETRYING = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS']);
+
+/**
+ * An SMTP mailer built from `SMTP_URL`, or null when email is off.
+ *
+ * - `smtp://` upgrades with STARTTLS when the server offers it (nodemailer's
+ *   default), `smtps://` uses implicit TLS; certificate checks stay on. URL
+ *   query options pass through to nodemailer (`?requireTLS=true`,
+ *   `?tls.servername=…`).
+ * - AUTH user/password come from the URL's userinfo.
+ * - `timeoutMs` bounds connecting, the greeting and every idle wait.
+ * - `retries` extra attempts, with a doubling backoff, for transient failures
+ *   only (network, timeout, 4xx replies). Permanent refusals (5xx: bad
+ *   recipient, failed AUTH) are not retried: repeating them cannot help and
+ *   repeated AUTH failures can lock the account.
+ * - Partial acceptance is a failure: if the server refused any recipient, the
+ *   send throws, so the alert is not marked delivered and the next run sends
+ *   it again. Recipients that were accepted may then get it twice; the
+ *   alternative, marking it delivered, would lose it silently for the others.
+ *
+ * Errors never carry the password or the URL: the message names `host:port`
+ * and a scrubbed reason, and the nodemailer error (which may quote the AUTH
+ * exchange) is not attached as a cause.
+ */
+export function createMailer(email: EmailConfig, logger: Logger, options: MailerOptions = {}): Mailer | null {
+  if (email.smtpUrl === null) return null;
+  const url = email.smtpUrl.reveal();
+  const endpoint = describeEndpoint(url);
+  const scrub = scrubberFor(url);
+  const sleep = options.sleep ?? realSleep;
+  const baseDelay = options.retryBaseDelayMs ?? 1000;
+  const attempts = 1 + Math.max(0, email.retries);
+
+  const transporter = createTransport({
+    url,
+    connectionTimeout: email.timeoutMs,
+    greetingTimeout: email.timeoutMs,
+    socketTimeout: email.timeoutMs,
+    dnsTimeout: email.timeoutMs,
+    logger: false,
+    debug: false,
+  });
+
+  const fail = (reason: string, details: Record<string, unknown> = {}): HygieneError =>
+    new HygieneError('ALERT_DELIVERY_FAILED', `email delivery to ${endpoint} failed: ${reason}`, { details: { endpoint, ...details } });
+
+  const sendOnce = async (message: MailMessage) =>
+    transporter.sendMail({
+      from: message.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      headers: message.headers ?? {},
+      // The content is ours; never let an address-like value make nodemailer read a file or fetch a URL.
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    });
+
+  return {
+    endpoint,
+    async send(message) {
+      for (let attempt = 1; ; attempt++) {
+        let info;
+        try {
+          info = await sendOnce(message);
+        } catch (error) {
+          const facts = smtpFacts(error);
+          const reason = scrub(errorText(error));
+          if (attempt < attempts && isTransient(facts)) {
+            const delayMs = baseDelay * 2 ** (attempt - 1);
+            logger.warn({ endpoint, attempt, of: attempts, delayMs, smtpCode: facts.code, reason }, 'email delivery attempt failed; retrying');
+            await sleep(delayMs);
+            continue;
+          }
+          throw fail(reason, { attempts: attempt, smtpCode: facts.code, responseCode: facts.responseCode });
+        }
+        const accepted = info.accepted.map(String);
+        const rejected = info.rejected.map(String);
+        if (rejected.length > 0) {
+          // Not retried: the accepted recipients already have the message.
+          throw fail(`the server refused ${rejected.length} of ${message.to.length} recipients (${rejected.join(', ')})`, { rejected });
+        }
+        logger.info({ endpoint, messageId: info.messageId, recipients: accepted.length, attempts: attempt }, 'email accepted by the SMTP server');
+        return { messageId: info.messageId, accepted };
+      }
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+/** `host:port` of the SMTP URL with nodemailer's default ports; throws a config error (without the URL) if unparsable. */
+export function describeEndpoint(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError([{ key: 'SMTP_URL', message: 'is not a valid URL' }]);
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+    throw new ConfigError([{ key: 'SMTP_URL', message: `scheme must be smtp:// or smtps://, not ${parsed.protocol}//` }]);
+  }
+  const port = parsed.port || (parsed.protocol === 'smtps:' ? '465' : '587');
+  return `${parsed.hostname}:${port}`;
+}
+
+/**
+ * Replaces every form in which the URL's credentials could show up in an
+ * error (the URL, its userinfo and password raw and percent-decoded, and the
+ * base64 forms sent by AUTH PLAIN and AUTH LOGIN) with `[redacted]`.
+ */
+export function scrubberFor(url: string): (text: string) => string {
+  const secrets = new Set<string>([url]);
+  try {
+    const parsed = new URL(url);
+    const user = decode(parsed.username);
+    const password = decode(parsed.password);
+    for (const value of [parsed.password, password, `${parsed.username}:${parsed.password}`, `${user}:${password}`]) secrets.add(value);
+    if (password !== '') {
+      secrets.add(Buffer.from(password).toString('base64'));
+      secrets.add(Buffer.from(`\u0000${user}\u0000${password}`).toString('base64'));
+    }
+  } catch {
+    // Unparsable: only the URL itself is known to be secret.
+  }
+  // Longest first, so a value containing another is removed whole.
+  const ordered = [...secrets].filter((value) => value !== '' && value !== ':').sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+}
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+interface SmtpFacts {
+  code: string | undefined;
+  responseCode: number | undefined;
+}
+
+function smtpFacts(error: unknown): SmtpFacts {
+  if (typeof error !== 'object' || error === null) return { code: undefined, responseCode: undefined };
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  const responseCode = 'responseCode' in error && typeof error.responseCode === 'number' ? error.responseCode : undefined;
+  return { code, responseCode };
+}
+
+/** Worth another attempt: the network, a timeout, or a 4xx ("try again later") reply. */
+function isTransient(facts: SmtpFacts): boolean {
+  if (facts.responseCode !== undefined) return facts.responseCode >= 400 && facts.responseCode < 500;
+  return facts.code !== undefined && SMTP_ERROR_CODES_WORTH_RETRYING.has(facts.code);
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // Server replies can span lines; keep the error one line.
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,88 @@
+import type { KeyWarning, NormalizedKey } from '../keys/types.js';
+import type { AuditReport, ReportClient, ResolvedFinding } from '../report/types.js';
+import type { Finding, SuppressedFinding } from '../rules/types.js';
+import { SEVERITIES, type Severity } from '../severity.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export interface ReportInput {
+  runId: string;
+  tenant: string;
+  asOf: Date;
+  startedAt: Date;
+  finishedAt: Date;
+  scanned: NormalizedKey[];
+  deletedCount: number;
+  skippedCount: number;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  resolved: ResolvedFinding[];
+  warnings: KeyWarning[];
+  rules: AuditReport['rules'];
+}
+
+/** Assembles the report object of the contract from the results of the stages. Pure. */
+export function buildReport(input: ReportInput): AuditReport {
+  const firedByKey = new Map<string, string[]>();
+  for (const finding of input.findings) {
+    const fired = firedByKey.get(finding.credentialId) ?? [];
+    fired.push(finding.ruleId);
+    firedByKey.set(finding.credentialId, fired);
+  }
+
+  return {
+    schemaVersion: 1,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    runId: input.runId,
+    asOf: input.asOf.toISOString(),
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    tenant: input.tenant,
+    summary: {
+      clientsScanned: input.scanned.length,
+      clientsSkipped: input.skippedCount,
+      clientsDeleted: input.deletedCount,
+      findings: input.findings.length,
+      suppressed: input.suppressed.length,
+      resolved: input.resolved.length,
+      bySeverity: countBySeverity(input.findings),
+      byRule: countByRule(input.findings, input.rules),
+    },
+    clients: input.scanned.map((key) => reportClient(key, firedByKey.get(key.id) ?? [])),
+    findings: input.findings,
+    suppressed: input.suppressed,
+    resolved: input.resolved,
+    warnings: input.warnings,
+    rules: input.rules,
+  };
+}
+
+function reportClient(key: NormalizedKey, findings: string[]): ReportClient {
+  return {
+    id: key.id,
+    clientId: key.clientId,
+    displayName: key.displayName,
+    userId: key.userId,
+    createdAt: key.createdAt?.toISOString() ?? null,
+    expiresTime: key.expiresTime?.toISOString() ?? null,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    allowSourceCidr: key.allowSourceCidr
+      ? [...key.allowSourceCidr.valid.map((entry) => entry.raw), ...key.allowSourceCidr.invalid]
+      : [],
+    scopedRoles: key.scopedRoles ?? [],
+    findings,
+  };
+}
+
+function countBySeverity(findings: Finding[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/** Every enabled rule appears, with 0 when it did not fire, so pipelines can rely on the keys. */
+function countByRule(findings: Finding[], rules: AuditReport['rules']): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const rule of rules) if (rule.enabled) counts[rule.id] = 0;
+  for (const finding of findings) counts[finding.ruleId] = (counts[finding.ruleId] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,81 @@
+import { createC1Client, tenantFor } from '../c1/client.js';
+import type { C1Credentials, AppConfig } from '../config/types.js';
+import { HygieneError } from '../errors.js';
+import type { KeyWarning, RawPersonalClient } from '../keys/types.js';
+import type { Logger } from '../logger.js';
+import type { RoleInfo } from '../rules/types.js';
+import type { Clock } from '../clock.js';
+
+export interface Collected {
+  tenant: string;
+  items: RawPersonalClient[];
+  /** Items the API sent that could not be used at all (wrong types, no id). */
+  rejected: KeyWarning[];
+  roles: ReadonlyMap<string, RoleInfo>;
+  warnings: KeyWarning[];
+}
+
+/**
+ * The source stage: everything the audit needs from C1, fetched once.
+ * Roles are only needed to match `broadRoles.roles` by name; a key without
+ * permission to read roles still gets an audit, matched by role id only.
+ */
+export async function collectFromC1(
+  config: AppConfig,
+  credentials: C1Credentials,
+  deps: { logger: Logger; clock: Clock },
+): Promise<Collected> {
+  if (!config.c1.apiUrl) {
+    throw new HygieneError('CONFIG_INVALID', 'no C1 API URL: set C1_CLIENT_ID (the URL derives from it) or C1_API_URL');
+  }
+  const client = createC1Client({
+    baseUrl: config.c1.apiUrl,
+    credentials,
+    timeoutMs: config.c1.timeoutMs,
+    maxRetries: config.c1.maxRetries,
+    pageSize: config.c1.pageSize,
+    maxPages: config.c1.maxPages,
+    logger: deps.logger,
+    clock: deps.clock,
+  });
+  try {
+    const listing = await client.listPersonalClients();
+    deps.logger.info({ keys: listing.items.length, rejected: listing.warnings.length, pages: listing.pages }, 'listed personal clients');
+    const warnings: KeyWarning[] = [];
+    const roles = await resolveRoles(config, () => client.listRoles(), deps.logger, warnings);
+    return {
+      tenant: tenantFor(config.c1.clientId, config.c1.apiUrl),
+      items: listing.items,
+      rejected: listing.warnings,
+      roles,
+      warnings,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+async function resolveRoles(
+  config: AppConfig,
+  listRoles: () => Promise<RoleInfo[]>,
+  logger: Logger,
+  warnings: KeyWarning[],
+): Promise<ReadonlyMap<string, RoleInfo>> {
+  const broadRolesOn = !config.rules.disabled.includes('broad-roles') && config.rules.options.broadRoles.roles.length > 0;
+  if (!broadRolesOn) return new Map();
+  try {
+    const roles = await listRoles();
+    return new Map(roles.map((role) => [role.id, role]));
+  } catch (err) {
+    if (err instanceof HygieneError && (err.code === 'C1_FORBIDDEN' || err.code === 'C1_NOT_FOUND')) {
+      logger.warn({ code: err.code }, 'could not list IAM roles; broad-roles matches role ids only');
+      warnings.push({
+        credentialId: null,
+        field: 'scopedRoles',
+        message: `IAM roles could not be listed (${err.message}); rules.broadRoles.roles matched by role id only`,
+      });
+      return new Map();
+    }
+    throw err;
+  }
+}

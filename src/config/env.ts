@@ -1,0 +1,146 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { clientIdProblem } from '../c1/credentials.js';
+import type { ConfigProblem } from '../errors.js';
+import { Secret } from '../secret.js';
+import { cronProblem, emailAddressProblem, logLevelProblem, normalizeApiUrl, smtpUrlProblem, timezoneProblem } from './checks.js';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A value and the name of the variable it came from, so later checks can name it. */
+export interface FromEnv<T> {
+  value: T;
+  key: string;
+}
+
+/**
+ * The environment's settings, each checked on its own. Combinations (a
+ * secret without a client ID, email half configured) are judged in `load.ts`,
+ * where the file's values are known too.
+ */
+export interface EnvSettings {
+  clientId?: FromEnv<string>;
+  clientSecret?: FromEnv<Secret>;
+  accessToken?: FromEnv<Secret>;
+  /** Normalized (no trailing slash). */
+  apiUrl?: FromEnv<string>;
+  smtpUrl?: FromEnv<Secret>;
+  emailTo?: FromEnv<string[]>;
+  emailFrom?: FromEnv<string>;
+  reportDir?: FromEnv<string>;
+  stateDir?: FromEnv<string>;
+  cron?: FromEnv<string>;
+  timezone?: FromEnv<string>;
+  logLevel?: FromEnv<string>;
+}
+
+/**
+ * An empty variable counts as unset: container tooling often defines every
+ * variable of a template, leaving the unused ones empty.
+ */
+function plain(env: Environment, key: string): FromEnv<string> | undefined {
+  const value = env[key]?.trim();
+  return value === undefined || value === '' ? undefined : { value, key };
+}
+
+/**
+ * Reads `NAME` or the file named by `NAME_FILE` (relative to `cwd`), the
+ * usual way to pass Docker/Kubernetes secrets. Problems name the variable and
+ * the path, never the content.
+ */
+async function secretVariable(
+  env: Environment,
+  name: string,
+  cwd: string,
+  problems: ConfigProblem[],
+): Promise<FromEnv<Secret> | undefined> {
+  const fileName = `${name}_FILE`;
+  const direct = plain(env, name);
+  const file = plain(env, fileName);
+  if (direct && file) {
+    problems.push({ key: name, message: `both ${name} and ${fileName} are set; set only one` });
+    return undefined;
+  }
+  if (direct) return { value: new Secret(direct.value), key: name };
+  if (!file) return undefined;
+  const path = resolve(cwd, file.value);
+  let content: string;
+  try {
+    content = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
+    problems.push({ key: fileName, message: `file ${JSON.stringify(path)} ${reason}` });
+    return undefined;
+  }
+  // Files written by `echo` or an editor end with a newline that is not part of the secret.
+  const value = content.replace(/[\r\n]+$/, '').trim();
+  if (value === '') {
+    problems.push({ key: fileName, message: `file ${JSON.stringify(path)} is empty` });
+    return undefined;
+  }
+  return { value: new Secret(value), key: fileName };
+}
+
+function checked(
+  setting: FromEnv<string> | undefined,
+  check: (value: string) => string | null,
+  problems: ConfigProblem[],
+): FromEnv<string> | undefined {
+  if (!setting) return undefined;
+  const problem = check(setting.value);
+  if (problem === null) return setting;
+  problems.push({ key: setting.key, message: problem });
+  return undefined;
+}
+
+export async function readEnvironment(env: Environment, cwd: string): Promise<{ settings: EnvSettings; problems: ConfigProblem[] }> {
+  const problems: ConfigProblem[] = [];
+  const settings: EnvSettings = {};
+
+  settings.clientId = checked(plain(env, 'C1_CLIENT_ID'), clientIdProblem, problems);
+  settings.clientSecret = await secretVariable(env, 'C1_CLIENT_SECRET', cwd, problems);
+  settings.accessToken = await secretVariable(env, 'C1_ACCESS_TOKEN', cwd, problems);
+
+  const apiUrl = plain(env, 'C1_API_URL');
+  if (apiUrl) {
+    const result = normalizeApiUrl(apiUrl.value);
+    if (result.ok) settings.apiUrl = { value: result.url, key: apiUrl.key };
+    else problems.push({ key: apiUrl.key, message: result.problem });
+  }
+
+  const smtpUrl = await secretVariable(env, 'SMTP_URL', cwd, problems);
+  if (smtpUrl) {
+    const problem = smtpUrlProblem(smtpUrl.value.reveal());
+    if (problem === null) settings.smtpUrl = smtpUrl;
+    else problems.push({ key: smtpUrl.key, message: problem });
+  }
+
+  const emailTo = plain(env, 'ALERT_EMAIL_TO');
+  if (emailTo) {
+    const addresses = emailTo.value
+      .split(',')
+      .map((address) => address.trim())
+      .filter((address) => address !== '');
+    const bad = addresses
+      .map((address, index) => ({ index, problem: emailAddressProblem(address) }))
+      .filter((entry) => entry.problem !== null);
+    for (const entry of bad) {
+      problems.push({ key: emailTo.key, message: `entry ${entry.index + 1} ${entry.problem}` });
+    }
+    if (bad.length === 0 && addresses.length > 0) settings.emailTo = { value: addresses, key: emailTo.key };
+  }
+  settings.emailFrom = checked(
+    plain(env, 'ALERT_EMAIL_FROM'),
+    (value) => emailAddressProblem(value, { allowDisplayName: true }),
+    problems,
+  );
+
+  settings.reportDir = plain(env, 'REPORT_DIR');
+  settings.stateDir = plain(env, 'STATE_DIR');
+  settings.cron = checked(plain(env, 'AUDIT_CRON'), cronProblem, problems);
+  settings.timezone = checked(plain(env, 'AUDIT_TIMEZONE'), timezoneProblem, problems);
+  settings.logLevel = checked(plain(env, 'LOG_LEVEL'), logLevelProblem, problems);
+
+  return { settings, problems };
+}

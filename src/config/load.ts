@@ -1,0 +1,266 @@
+import { resolve } from 'node:path';
+import { clientSecretProblem, parseClientId } from '../c1/credentials.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import type { Secret } from '../secret.js';
+import { normalizeApiUrl, parseSuppressionExpiry } from './checks.js';
+import { readEnvironment, type EnvSettings, type Environment, type FromEnv } from './env.js';
+import { readConfigFile } from './file.js';
+import { problemsFromIssues } from './problems.js';
+import { configFileSchema, type ConfigFile } from './schema.js';
+import type { AppConfig, C1Credentials } from './types.js';
+
+export interface LoadConfigOptions {
+  /** `--config FILE`; null/undefined = `config/config.json` when present. Relative to `cwd`. */
+  configPath?: string | null;
+  /** Usually `process.env`; nothing reads `process.env` itself. */
+  env: Environment;
+  /** Relative paths (config file, *_FILE, report and state dirs) resolve against it. */
+  cwd: string;
+}
+
+export interface ConfigValidation {
+  /** null whenever there is at least one problem. */
+  config: AppConfig | null;
+  problems: ConfigProblem[];
+}
+
+const DEFAULT_LOG_LEVEL = 'info';
+
+/**
+ * Loads and checks everything without network and without throwing for
+ * configuration problems, so `validate` can print every problem at once.
+ */
+export async function validateConfig(options: LoadConfigOptions): Promise<ConfigValidation> {
+  const file = await readConfigFile(options);
+  const parsed = configFileSchema.safeParse(file.raw);
+  const env = await readEnvironment(options.env, options.cwd);
+  const problems = [...file.problems, ...(parsed.success ? [] : problemsFromIssues(configFileSchema, parsed.error.issues)), ...env.problems];
+
+  // With a broken file, go on with the defaults so the environment's
+  // combinations are still checked and reported in the same pass.
+  const fileConfig = parsed.success ? parsed.data : configFileSchema.parse({});
+  const resolved = resolveConfig(fileConfig, env.settings, options.cwd, file.source);
+  problems.push(...resolved.problems);
+
+  const secrets = [env.settings.clientSecret, env.settings.accessToken, env.settings.smtpUrl].flatMap((s) =>
+    s ? secretTexts(s.value) : [],
+  );
+  const safeProblems = problems.map((problem) => ({ key: problem.key, message: redact(problem.message, secrets) }));
+  return { config: safeProblems.length === 0 ? resolved.config : null, problems: safeProblems };
+}
+
+/** Like `validateConfig`, but throws one `ConfigError` listing every problem. */
+export async function loadConfig(options: LoadConfigOptions): Promise<AppConfig> {
+  const { config, problems } = await validateConfig(options);
+  if (config === null || problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * The credentials an audit needs. Loading allows none (`validate` and `demo`
+ * do without), so commands that talk to C1 call this first.
+ */
+export function requireCredentials(config: AppConfig): C1Credentials {
+  if (config.credentials !== null && config.c1.apiUrl !== null) return config.credentials;
+  const problems: ConfigProblem[] = [];
+  if (config.credentials === null) {
+    if (config.c1.clientId === null) {
+      problems.push({
+        key: 'C1_CLIENT_ID',
+        message:
+          'no C1 credentials: set C1_CLIENT_ID (or c1.clientId) and C1_CLIENT_SECRET (or C1_CLIENT_SECRET_FILE) to a personal API key, or set C1_ACCESS_TOKEN (or C1_ACCESS_TOKEN_FILE) and C1_API_URL',
+      });
+    }
+    problems.push({
+      key: 'C1_CLIENT_SECRET',
+      message: 'no client secret: set C1_CLIENT_SECRET or C1_CLIENT_SECRET_FILE (the secret of the personal API key)',
+    });
+  } else {
+    problems.push({ key: 'C1_API_URL', message: 'no C1 API URL: set C1_API_URL (or c1.apiUrl), or C1_CLIENT_ID to derive it' });
+  }
+  throw new ConfigError(problems);
+}
+
+interface Resolved {
+  config: AppConfig;
+  problems: ConfigProblem[];
+}
+
+/** Puts the environment on top of the file and judges the combinations neither source can judge alone. */
+function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: string | null): Resolved {
+  const problems: ConfigProblem[] = [];
+  const clientId = env.clientId ?? fromFile(file.c1.clientId, 'c1.clientId');
+  const credentials = resolveCredentials(clientId, env, problems);
+  const apiUrl = resolveApiUrl(file, env, clientId);
+  if (credentials?.kind === 'access-token' && apiUrl === null) {
+    problems.push({
+      key: 'C1_API_URL',
+      message: 'an access token needs the API URL: set C1_API_URL (or c1.apiUrl), or C1_CLIENT_ID so it can be derived',
+    });
+  }
+
+  const email = file.alerts.email;
+  const to = env.emailTo ?? { value: email.to, key: 'alerts.email.to' };
+  const from = env.emailFrom ?? fromFile(email.from, 'alerts.email.from');
+  const smtpUrl = env.smtpUrl;
+  checkEmailComplete(to, from, smtpUrl, problems);
+
+  const config: AppConfig = {
+    source,
+    c1: {
+      clientId: clientId?.value ?? null,
+      apiUrl,
+      timeoutMs: file.c1.timeoutMs,
+      maxRetries: file.c1.maxRetries,
+      pageSize: file.c1.pageSize,
+      maxPages: file.c1.maxPages,
+    },
+    credentials,
+    rules: {
+      options: {
+        expiringSoon: { ...file.rules.expiringSoon },
+        unused: { ...file.rules.unused },
+        broadCidr: { ...file.rules.broadCidr },
+        broadRoles: { roles: [...file.rules.broadRoles.roles] },
+        longLived: { ...file.rules.longLived },
+      },
+      disabled: [...file.rules.disabled],
+      severity: { ...file.rules.severity },
+    },
+    suppressions: file.suppressions.map((s) => ({
+      rule: s.rule,
+      credential: s.credential.trim(),
+      reason: s.reason.trim(),
+      expires: s.expires ? parseSuppressionExpiry(s.expires) : null,
+    })),
+    report: { dir: resolve(cwd, env.reportDir?.value ?? file.report.dir), keep: file.report.keep },
+    alerts: {
+      minSeverity: file.alerts.minSeverity,
+      renotifyAfterDays: file.alerts.renotifyAfterDays,
+      email: {
+        to: to.value,
+        from: from?.value ?? null,
+        smtpUrl: smtpUrl?.value ?? null,
+        timeoutMs: email.timeoutMs,
+        retries: email.retries,
+      },
+    },
+    state: { dir: resolve(cwd, env.stateDir?.value ?? file.state.dir) },
+    schedule: {
+      cron: env.cron?.value ?? file.schedule.cron,
+      timezone: env.timezone?.value ?? file.schedule.timezone,
+      runOnStart: file.schedule.runOnStart,
+      shutdownGraceSeconds: file.schedule.shutdownGraceSeconds,
+      healthPort: file.schedule.healthPort,
+    },
+    logLevel: env.logLevel?.value ?? DEFAULT_LOG_LEVEL,
+  };
+  return { config, problems };
+}
+
+function fromFile<T>(value: T | undefined, key: string): FromEnv<T> | undefined {
+  return value === undefined ? undefined : { value, key };
+}
+
+function resolveCredentials(
+  clientId: FromEnv<string> | undefined,
+  env: EnvSettings,
+  problems: ConfigProblem[],
+): C1Credentials | null {
+  const { clientSecret, accessToken } = env;
+  if (clientSecret && accessToken) {
+    problems.push({
+      key: accessToken.key,
+      message: `both a client secret (${clientSecret.key}) and an access token (${accessToken.key}) are set; set only one`,
+    });
+    return null;
+  }
+  if (clientSecret) {
+    const problem = clientSecretProblem(clientSecret.value);
+    if (problem !== null) problems.push({ key: clientSecret.key, message: `client secret ${problem}` });
+    if (!clientId) {
+      problems.push({
+        key: 'C1_CLIENT_ID',
+        message: `${clientSecret.key} is set but there is no client ID: set C1_CLIENT_ID (or c1.clientId) to the key's client ID`,
+      });
+      return null;
+    }
+    return { kind: 'client-key', clientId: clientId.value, clientSecret: clientSecret.value };
+  }
+  if (accessToken) {
+    // The token goes into an HTTP header as is; white space or control
+    // characters would break the header or smuggle another one in.
+    if (/[\s\p{Cc}]/u.test(accessToken.value.reveal())) {
+      problems.push({
+        key: accessToken.key,
+        message: 'access token must be a single token without white space or control characters (and without a "Bearer " prefix)',
+      });
+    }
+    return { kind: 'access-token', accessToken: accessToken.value };
+  }
+  return null;
+}
+
+/** Explicit URL (environment, then file), else the tenant host of the client ID. */
+function resolveApiUrl(file: ConfigFile, env: EnvSettings, clientId: FromEnv<string> | undefined): string | null {
+  if (env.apiUrl) return env.apiUrl.value;
+  if (file.c1.apiUrl !== undefined) {
+    const result = normalizeApiUrl(file.c1.apiUrl);
+    // An invalid file URL was already reported by the schema.
+    return result.ok ? result.url : null;
+  }
+  if (!clientId) return null;
+  try {
+    return `https://${parseClientId(clientId.value).tenantHost}`;
+  } catch {
+    return null; // already reported against the client ID's key
+  }
+}
+
+/** Email is all or nothing: a half-configured mailer would silently never send. */
+function checkEmailComplete(
+  to: FromEnv<string[]>,
+  from: FromEnv<string> | undefined,
+  smtpUrl: FromEnv<Secret> | undefined,
+  problems: ConfigProblem[],
+): void {
+  if (smtpUrl) {
+    if (to.value.length === 0) {
+      problems.push({
+        key: 'ALERT_EMAIL_TO',
+        message: `${smtpUrl.key} is set but there are no recipients: set ALERT_EMAIL_TO or alerts.email.to`,
+      });
+    }
+    if (!from) {
+      problems.push({
+        key: 'ALERT_EMAIL_FROM',
+        message: `${smtpUrl.key} is set but there is no sender: set ALERT_EMAIL_FROM or alerts.email.from`,
+      });
+    }
+  } else if (to.value.length > 0) {
+    problems.push({
+      key: 'SMTP_URL',
+      message: `recipients are set (${to.key}) but no SMTP server: set SMTP_URL or SMTP_URL_FILE, or remove the recipients`,
+    });
+  }
+}
+
+/**
+ * A last line of defence: messages are written never to quote a secret, but
+ * if one ever did, it is blanked here before anything prints it.
+ */
+function secretTexts(secret: Secret): string[] {
+  const value = secret.reveal();
+  const texts = [value];
+  try {
+    const password = new URL(value).password;
+    if (password !== '') texts.push(password, decodeURIComponent(password));
+  } catch {
+    // not a URL: only the whole value is secret
+  }
+  return texts.filter((text) => text.length >= 6);
+}
+
+function redact(message: string, secrets: string[]): string {
+  return secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+}

@@ -1,0 +1,94 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { startSmtpCapture } from '../alerts/capture-server.js';
+import { runAudit } from '../audit/run-audit.js';
+import { systemClock } from '../clock.js';
+import { loadConfig } from '../config/load.js';
+import { HygieneError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { generateCredential, startSimulator } from '../simulator/index.js';
+import { DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from './sample-keys.js';
+
+export interface DemoOptions {
+  /** Where reports, state and captured mail go; default `./demo-output`. */
+  outputDir: string | null;
+  print: (text: string) => void;
+  logLevel: string;
+}
+
+/**
+ * A complete audit with no network and no credentials: a local C1 simulator
+ * serves sample keys, a local SMTP capture receives the alert. The audit runs
+ * through the same configuration loading and pipeline as production; only the
+ * API URL and the SMTP URL point at the built-in peers.
+ */
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const outputDir = resolve(options.outputDir ?? 'demo-output');
+  const mailDir = join(outputDir, 'mail');
+  const stateDir = join(outputDir, 'state');
+  // Each demo starts as a first run, so it always shows an alert being sent.
+  await rm(stateDir, { recursive: true, force: true });
+  await mkdir(mailDir, { recursive: true });
+
+  const now = systemClock();
+  const credential = generateCredential(DEMO_TENANT, 'demo-otter');
+  const simulator = await startSimulator({
+    tenantHost: DEMO_TENANT,
+    credentials: [credential],
+    personalClients: demoPersonalClients(now),
+    roles: DEMO_ROLES,
+  });
+  const mailFiles: string[] = [];
+  const capture = await startSmtpCapture({
+    onMessage: async (raw) => {
+      const file = join(mailDir, `alert-${now.toISOString().replace(/[:.]/g, '-')}-${mailFiles.length + 1}.eml`);
+      await writeFile(file, raw, { mode: 0o640 });
+      mailFiles.push(file);
+    },
+  });
+
+  try {
+    const config = await loadConfig({
+      configPath: null,
+      cwd: outputDir,
+      env: {
+        C1_CLIENT_ID: credential.clientId,
+        C1_CLIENT_SECRET: credential.clientSecret,
+        C1_API_URL: simulator.url,
+        SMTP_URL: capture.url,
+        ALERT_EMAIL_TO: 'security-team@example.com',
+        ALERT_EMAIL_FROM: 'c1-hygiene@example.com',
+        REPORT_DIR: join(outputDir, 'reports'),
+        STATE_DIR: stateDir,
+        LOG_LEVEL: options.logLevel,
+      },
+    });
+    const logger = createLogger(config.logLevel);
+    options.print(`Demo: auditing ${DEMO_TENANT} on a local C1 simulator (${simulator.url}) with sample keys.\n`);
+    const outcome = await runAudit({ config, asOf: null, dryRun: false, failOn: null }, { logger, clock: systemClock, print: options.print });
+    if (outcome.error) options.print(`Demo audit failed: ${outcome.error.message}`);
+
+    const cwd = process.cwd();
+    const show = (path: string): string => (path.startsWith(cwd) ? relative(cwd, path) : path);
+    options.print('');
+    if (outcome.reportPath) {
+      options.print(`Report:          ${show(outcome.reportPath)}`);
+      options.print(`Latest report:   ${show(join(config.report.dir, 'latest.json'))}`);
+    }
+    options.print(
+      mailFiles.length > 0
+        ? `Captured email:  ${mailFiles.map(show).join(', ')}`
+        : 'Captured email:  none (nothing was due)',
+    );
+    return outcome.exitCode;
+  } catch (err) {
+    if (err instanceof HygieneError) {
+      options.print(`Demo failed: ${err.message}`);
+      return err.exitCode;
+    }
+    throw err;
+  } finally {
+    await capture.close();
+    await simulator.close();
+  }
+}

@@ -1,0 +1,125 @@
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { HygieneError } from '../errors.js';
+import { errorCode, writeFileAtomic } from '../fs/atomic-write.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { SEVERITIES } from '../severity.js';
+import { emptyState, STATE_VERSION, type LifecycleState } from './types.js';
+
+export type { LifecycleState } from './types.js';
+
+export const STATE_FILE_NAME = 'state.json';
+/** Owner only: the state names keys and their owners and says what was alerted to whom. */
+const STATE_FILE_MODE = 0o600;
+const STATE_DIR_MODE = 0o700;
+
+const severity = z.enum(SEVERITIES);
+const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a timestamp');
+
+const stateSchema = z.strictObject({
+  version: z.literal(STATE_VERSION),
+  findings: z.record(
+    z.string(),
+    z.strictObject({
+      ruleId: z.string(),
+      credentialId: z.string(),
+      clientId: z.string(),
+      displayName: z.string(),
+      severity,
+      firstSeenAt: isoTime,
+      lastSeenAt: isoTime,
+      lastAlertedAt: isoTime.nullable(),
+      lastAlertedSeverity: severity.nullable(),
+    }),
+  ),
+  resolvedSinceAlert: z.array(
+    z.strictObject({
+      fingerprint: z.string(),
+      ruleId: z.string(),
+      credentialId: z.string(),
+      clientId: z.string(),
+      displayName: z.string(),
+      firstSeenAt: z.string(),
+    }),
+  ),
+  failureStreak: z
+    .strictObject({
+      startedAt: isoTime,
+      lastError: z.string(),
+      noticeSentAt: isoTime.nullable(),
+    })
+    .nullable(),
+  lastDigestAt: isoTime.nullable(),
+});
+
+/**
+ * Loads the lifecycle state from `<dir>/state.json`.
+ *
+ * A missing directory or file is a first run: empty state. A file that is not
+ * JSON, has the wrong shape or an unknown version is moved aside to
+ * `state.json.corrupt-<timestamp>` (kept for a human to look at) with a
+ * warning, and the run goes on with empty state: losing alert history means
+ * some alerts repeat once, which beats never auditing again. Any other read
+ * error (permissions, I/O) is thrown as STATE_WRITE_FAILED, because carrying
+ * on would re-alert everything and then overwrite the unreadable file.
+ */
+export async function loadState(dir: string, logger: Logger, now: Clock = systemClock): Promise<LifecycleState> {
+  const path = join(dir, STATE_FILE_NAME);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return emptyState();
+    throw new HygieneError('STATE_WRITE_FAILED', `could not read the state file ${path}: ${describe(error)}`, { cause: error, details: { path } });
+  }
+
+  const problem = parseProblem(text);
+  if (problem.state) return problem.state;
+
+  const asidePath = `${path}.corrupt-${now().toISOString().replace(/[-:]/g, '')}`;
+  try {
+    await rename(path, asidePath);
+  } catch (error) {
+    throw new HygieneError('STATE_WRITE_FAILED', `the state file ${path} is unreadable (${problem.reason}) and could not be moved aside: ${describe(error)}`, {
+      cause: error,
+      details: { path },
+    });
+  }
+  logger.warn({ path, movedTo: asidePath, reason: problem.reason }, 'state file was corrupt; moved aside, starting with empty alert state');
+  return emptyState();
+}
+
+function parseProblem(text: string): { state: LifecycleState; reason?: undefined } | { state?: undefined; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { reason: 'not valid JSON' };
+  }
+  if (typeof json === 'object' && json !== null && 'version' in json && json.version !== STATE_VERSION) {
+    return { reason: `unknown version ${JSON.stringify(json.version)}` };
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { reason: `unexpected shape${first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''}` };
+  }
+  return { state: parsed.data };
+}
+
+/** Writes the state atomically (temp + fsync + rename), creating the directory if needed. */
+export async function saveState(dir: string, state: LifecycleState): Promise<void> {
+  const path = join(dir, STATE_FILE_NAME);
+  try {
+    await mkdir(dir, { recursive: true, mode: STATE_DIR_MODE });
+    await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: STATE_FILE_MODE });
+  } catch (error) {
+    throw new HygieneError('STATE_WRITE_FAILED', `could not write the state file ${path}: ${describe(error)}`, { cause: error, details: { path } });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

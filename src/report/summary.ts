@@ -1,0 +1,69 @@
+import { SEVERITIES, severityRank } from '../severity.js';
+import type { Finding } from '../rules/types.js';
+import { toSafeLine } from './sanitize.js';
+import type { AuditReport } from './types.js';
+
+export interface SummaryOptions {
+  /** How many of the worst findings to list (default 5; 0 lists none). */
+  worst?: number;
+  /** Where the report was written; null says it was not written (dry run); omitted says nothing. */
+  reportPath?: string | null;
+}
+
+const DEFAULT_WORST = 5;
+/** Display names and messages are cut so one hostile value cannot flood the terminal. */
+const MAX_VALUE_LENGTH = 120;
+
+/**
+ * The short human summary printed on stdout after an audit. Plain text, no
+ * colour codes; every API-provided string goes through `toSafeLine`, so a
+ * display name cannot move the cursor or fake extra lines.
+ */
+export function renderSummary(report: AuditReport, options: SummaryOptions = {}): string {
+  const worst = Math.max(0, options.worst ?? DEFAULT_WORST);
+  const { summary } = report;
+  const lines: string[] = [];
+
+  lines.push(`C1 credential hygiene: ${safe(report.tenant)} (as of ${safe(report.asOf)})`);
+  lines.push(
+    `Keys: ${summary.clientsScanned} scanned, ${summary.clientsSkipped} skipped` +
+      (summary.clientsDeleted > 0 ? `, ${summary.clientsDeleted} deleted (not scanned)` : ''),
+  );
+  const bySeverity = [...SEVERITIES]
+    .reverse()
+    .map((severity) => `${severity} ${summary.bySeverity[severity] ?? 0}`)
+    .join(', ');
+  lines.push(`Findings: ${summary.findings} (${bySeverity})`);
+
+  const ranked = worstFirst(report.findings);
+  if (worst > 0 && ranked.length > 0) {
+    lines.push(`Worst findings:`);
+    for (const finding of ranked.slice(0, worst)) {
+      lines.push(
+        `  [${finding.severity}] ${safe(finding.displayName) || '(no name)'} (${safe(finding.clientId)}) ${safe(finding.ruleId)}: ${safe(finding.message)}`,
+      );
+    }
+    if (ranked.length > worst) lines.push(`  … and ${ranked.length - worst} more`);
+  }
+
+  lines.push(`Suppressed: ${summary.suppressed}, resolved since last run: ${summary.resolved}, warnings: ${report.warnings.length}`);
+  if (options.reportPath === null) lines.push('Report: not written');
+  else if (options.reportPath !== undefined) lines.push(`Report: ${safe(options.reportPath, 1000)}`);
+
+  return `${lines.join('\n')}\n`;
+}
+
+/** Highest severity first; ties in a stable, readable order. */
+function worstFirst(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.displayName.localeCompare(b.displayName) ||
+      a.fingerprint.localeCompare(b.fingerprint),
+  );
+}
+
+function safe(value: string, maxLength = MAX_VALUE_LENGTH): string {
+  return toSafeLine(value, maxLength);
+}

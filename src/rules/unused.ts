@@ -1,0 +1,29 @@
+import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { DAY_MS, formatDate, wholeDays } from './format.js';
+import type { Rule, RuleMeta } from './types.js';
+
+export const meta: RuleMeta = {
+  id: 'unused',
+  title: 'Key not used recently',
+  defaultSeverity: 'medium',
+  fields: ['lastUsedAt'],
+  risk: 'A key nobody uses any more still grants access; its secret may sit in old configs and backups, and no one would notice it being used by someone else.',
+  remediation: `Confirm nothing depends on the key any more, then delete it in ${API_KEYS_PAGE}.`,
+  reference: API_KEYS_DOCS_URL,
+};
+
+/** Fires when now − lastUsedAt > days (exactly `days` ago is still fine). */
+export const unused: Rule = {
+  meta,
+  evaluate(key, { now, options }) {
+    if (key.lastUsedAt === null) return null;
+    const { days } = options.unused;
+    const idleMs = now.getTime() - key.lastUsedAt.getTime();
+    if (idleMs <= days * DAY_MS) return null;
+    const idleDays = wholeDays(idleMs);
+    return {
+      message: `not used for ${idleDays} days (last used ${formatDate(key.lastUsedAt)}; limit ${days} days)`,
+      evidence: { lastUsedAt: key.lastUsedAt.toISOString(), daysSinceLastUse: idleDays, thresholdDays: days },
+    };
+  },
+};

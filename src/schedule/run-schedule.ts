@@ -1,0 +1,177 @@
+import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import type { AuditOutcome, AuditRunner } from '../audit/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { AppConfig } from '../config/types.js';
+import { EXIT } from '../errors.js';
+import { AuditMonitor } from '../health/audit-monitor.js';
+import { startHealthServer, type HealthServer } from '../health/health-server.js';
+import type { Logger } from '../logger.js';
+import { scheduleIntervalMs } from './interval.js';
+import { logOutcome, outcomeFromThrown } from './outcome.js';
+import { assertValidSchedule } from './schedule-checks.js';
+import { ShutdownSignals, signalExitCode } from './shutdown-signals.js';
+import { SingleFlight } from './single-flight.js';
+
+export interface RunScheduleOptions {
+  schedule: AppConfig['schedule'];
+  /** One full audit; expected never to throw (a throw is logged as a failed audit). */
+  runAudit: AuditRunner;
+  logger: Logger;
+  /** Where SIGTERM/SIGINT arrive; default `process`. */
+  signals?: NodeJS.EventEmitter;
+  /** Read for health and metrics; cron ticks themselves follow the real time. */
+  clock?: Clock;
+  /** Interface of the health listener; default 0.0.0.0 (all, as a container needs). */
+  healthHost?: string;
+  /** Called once the schedule runs; tells tests the health URL (null when the listener is off). */
+  onReady?: (info: { healthUrl: string | null; nextRunAt: Date | null }) => void;
+}
+
+/**
+ * What `runSchedule` resolves with:
+ * - 0: stopped by a signal, and the audit in flight (if any) finished within
+ *   `shutdownGraceSeconds`.
+ * - 3 (the "audit failed" code): the grace ran out; the audit in flight was
+ *   abandoned. Reports and alert state are written atomically, so the last
+ *   complete report stays in place and undelivered alerts go out next run.
+ * - 130 / 143 (128 + signal): a second signal asked for an immediate stop.
+ * In the last two cases an audit may still hold sockets or timers, so the
+ * caller should end the process with `process.exit(code)`.
+ */
+export const SCHEDULE_EXIT = { graceful: EXIT.ok, graceExceeded: EXIT.auditFailed } as const;
+
+type Trigger = 'start' | 'schedule';
+
+/**
+ * `c1-hygiene schedule`: runs audits on the cron schedule, never two at once,
+ * until SIGTERM/SIGINT. Throws `ConfigError` (exit 2) for a bad schedule and
+ * `HygieneError('HEALTH_LISTEN_FAILED')` (exit 2) when the health port cannot
+ * be bound, both before any audit runs.
+ */
+export async function runSchedule(options: RunScheduleOptions): Promise<number> {
+  const { schedule, runAudit } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger.child({ component: 'schedule' });
+  assertValidSchedule(schedule);
+
+  const shutdown = new ShutdownSignals(options.signals ?? process);
+  const flight = new SingleFlight<void>();
+  let task: ScheduledTask | null = null;
+  let health: HealthServer | null = null;
+  let stopping = false;
+  let skippedTicks = 0;
+
+  try {
+    task = createTask(schedule.cron, (context) => startAudit('schedule', context.date), {
+      timezone: schedule.timezone,
+      name: 'c1-hygiene-audit',
+      logger: cronLogger(logger),
+    });
+    const cronTask = task;
+    const monitor = new AuditMonitor({
+      clock,
+      staleAfterMs: 2 * scheduleIntervalMs(cronTask),
+      nextRun: () => (stopping ? null : cronTask.getNextRun()),
+    });
+
+    const auditOnce = async (trigger: Trigger, firedAt: Date): Promise<void> => {
+      monitor.auditStarted();
+      logger.info({ trigger, firedAt: firedAt.toISOString() }, 'audit started');
+      const startedAt = clock();
+      let outcome: AuditOutcome;
+      try {
+        outcome = await runAudit();
+      } catch (err) {
+        outcome = outcomeFromThrown(err, startedAt, clock());
+      }
+      monitor.auditFinished(outcome);
+      logOutcome(logger, outcome, stopping ? null : cronTask.getNextRun());
+    };
+
+    // Fire-and-forget on purpose: node-cron must not wait, so a tick during a
+    // long audit reaches the guard below and is counted as skipped.
+    function startAudit(trigger: Trigger, firedAt: Date): void {
+      if (stopping) return;
+      const run = flight.tryRun(() => auditOnce(trigger, firedAt));
+      if (run === null) {
+        skippedTicks += 1;
+        monitor.tickSkipped();
+        logger.warn({ skippedTick: firedAt.toISOString(), skippedTicks }, 'audit still running; tick skipped');
+        return;
+      }
+      run.catch((err: unknown) => logger.error({ error: (err as Error).message }, 'audit bookkeeping failed'));
+    }
+
+    if (schedule.healthPort !== null) {
+      health = await startHealthServer({ monitor, port: schedule.healthPort, host: options.healthHost, logger });
+    }
+    await cronTask.start();
+    const nextRunAt = cronTask.getNextRun();
+    logger.info(
+      {
+        cron: schedule.cron,
+        timezone: schedule.timezone,
+        runOnStart: schedule.runOnStart,
+        nextRunAt: nextRunAt?.toISOString() ?? null,
+        staleAfterSeconds: monitor.health().staleAfterSeconds,
+        healthUrl: health?.url ?? null,
+      },
+      'schedule started',
+    );
+    options.onReady?.({ healthUrl: health?.url ?? null, nextRunAt });
+    if (schedule.runOnStart) startAudit('start', clock());
+
+    const signal = await shutdown.first;
+    stopping = true;
+    cronTask.stop();
+    if (!flight.running) {
+      logger.info({ signal }, 'schedule stopped');
+      return SCHEDULE_EXIT.graceful;
+    }
+    return await drain(signal);
+  } finally {
+    stopping = true;
+    shutdown.dispose();
+    task?.destroy();
+    await health?.close();
+  }
+
+  async function drain(signal: string): Promise<number> {
+    const graceSeconds = schedule.shutdownGraceSeconds;
+    logger.info({ signal, graceSeconds }, 'stopping: waiting for the audit in flight');
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace'>((resolve) => {
+      graceTimer = setTimeout(() => resolve('grace'), graceSeconds * 1000);
+    });
+    try {
+      const ended = await Promise.race([flight.idle().then(() => 'finished' as const), graceOver, shutdown.second]);
+      if (ended === 'finished') {
+        logger.info({ signal }, 'schedule stopped after the audit in flight finished');
+        return SCHEDULE_EXIT.graceful;
+      }
+      if (ended === 'grace') {
+        logger.error(
+          { signal, graceSeconds },
+          'audit still running when the shutdown grace ran out; abandoned (the last complete report and alert state are kept)',
+        );
+        return SCHEDULE_EXIT.graceExceeded;
+      }
+      logger.warn({ signal: ended }, 'second signal: stopping now; the audit in flight is abandoned');
+      return signalExitCode(ended);
+    } finally {
+      clearTimeout(graceTimer);
+    }
+  }
+}
+
+/** node-cron's own messages (missed ticks and such) go to the service's log, not the console. */
+function cronLogger(logger: Logger): CronLogger {
+  const child = logger.child({ component: 'node-cron' });
+  const text = (message: string | Error): string => (message instanceof Error ? message.message : message);
+  return {
+    info: (message) => child.debug(message),
+    debug: (message) => child.debug(text(message)),
+    warn: (message) => child.warn(message),
+    error: (message, err) => child.error({ error: err?.message }, text(message)),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Fault injection: tests (and anyone exercising failure handling) queue
+ * misbehaviour that applies to the next N requests of a route. Faults are
+ * consumed in the order they were queued, one per request.
+ */
+
+/** The simulator's routes, as fault injection and request records name them. */
+export type SimulatorRoute = 'token' | 'personal_clients' | 'roles' | 'introspect' | 'unknown';
+
+/** Which requests a fault applies to; `any` matches every route. */
+export type FaultRoute = Exclude<SimulatorRoute, 'unknown'> | 'any';
+
+export type Fault =
+  /**
+   * Answer with this status and a C1-style error body. `retryAfter` sets the
+   * `Retry-After` header: a number is seconds, a Date becomes an HTTP date,
+   * a string is sent as is.
+   */
+  | { kind: 'status'; status: number; retryAfter?: number | Date | string; message?: string }
+  /** Hold the response back this long, then answer normally (for client timeouts). */
+  | { kind: 'delay'; ms: number }
+  /** A 200 whose body is not valid JSON. */
+  | { kind: 'malformed-json' }
+  /** A 200 whose `Content-Length` promises more than is sent before the connection is destroyed. */
+  | { kind: 'truncated-body' }
+  /** A 200 with valid JSON of the wrong shape; defaults to `{"list":"nope"}`. */
+  | { kind: 'wrong-shape'; body?: unknown }
+  /** A list page whose `nextPageToken` is the token the client just used (or the first page's). */
+  | { kind: 'repeat-page-token' }
+  /** Revoke every issued token before handling the request, so it gets a 401. */
+  | { kind: 'expire-tokens' };
+
+export type FaultSpec = Fault & {
+  /** Default `any`. */
+  route?: FaultRoute;
+  /** How many matching requests it applies to; default 1. */
+  times?: number;
+};
+
+interface QueuedFault {
+  fault: Fault;
+  route: FaultRoute;
+  remaining: number;
+}
+
+export class FaultQueue {
+  readonly #queue: QueuedFault[] = [];
+
+  add(spec: FaultSpec): void {
+    const { route = 'any', times = 1, ...fault } = spec;
+    if (!Number.isInteger(times) || times < 1) throw new RangeError(`fault "times" must be a positive integer, got ${times}`);
+    this.#queue.push({ fault: fault as Fault, route, remaining: times });
+  }
+
+  /** The fault for this request, if any, counting it as used. */
+  take(route: SimulatorRoute): Fault | null {
+    const index = this.#queue.findIndex((q) => q.route === 'any' || q.route === route);
+    if (index < 0) return null;
+    const queued = this.#queue[index]!;
+    queued.remaining -= 1;
+    if (queued.remaining === 0) this.#queue.splice(index, 1);
+    return queued.fault;
+  }
+
+  clear(): void {
+    this.#queue.length = 0;
+  }
+
+  get pending(): number {
+    return this.#queue.reduce((sum, q) => sum + q.remaining, 0);
+  }
+}

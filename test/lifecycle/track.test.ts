@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { markAlerted } from '../../src/lifecycle/due.js';
+import { trackFindings } from '../../src/lifecycle/track.js';
+import { emptyState } from '../../src/lifecycle/types.js';
+import { daysAfter, finding, suppressedFinding, T0 } from './sample-findings.js';
+
+const a = finding({ credentialId: 'a' });
+const b = finding({ credentialId: 'b', ruleId: 'unused', severity: 'medium' });
+
+describe('trackFindings', () => {
+  it('stamps new fingerprints with now and keeps firstSeenAt of known ones', () => {
+    const first = trackFindings(emptyState(), [a], [], T0);
+    expect(first.findings[0]?.firstSeenAt).toBe(T0.toISOString());
+    expect(first.state.findings[a.fingerprint]).toMatchObject({
+      firstSeenAt: T0.toISOString(),
+      lastSeenAt: T0.toISOString(),
+      lastAlertedAt: null,
+      lastAlertedSeverity: null,
+    });
+
+    const later = daysAfter(T0, 3);
+    const second = trackFindings(first.state, [a, b], [], later);
+    expect(second.findings.map((f) => f.firstSeenAt)).toEqual([T0.toISOString(), later.toISOString()]);
+    expect(second.state.findings[a.fingerprint]?.lastSeenAt).toBe(later.toISOString());
+    expect(second.resolved).toEqual([]);
+  });
+
+  it('does not modify the state it is given', () => {
+    const before = trackFindings(emptyState(), [a], [], T0).state;
+    const snapshot = structuredClone(before);
+    trackFindings(before, [b], [], daysAfter(T0, 1));
+    expect(before).toEqual(snapshot);
+  });
+
+  it('updates the tracked severity and display name', () => {
+    const first = trackFindings(emptyState(), [a], [], T0);
+    const raised = trackFindings(first.state, [{ ...a, severity: 'critical', displayName: 'Renamed' }], [], daysAfter(T0, 1));
+    expect(raised.state.findings[a.fingerprint]).toMatchObject({ severity: 'critical', displayName: 'Renamed' });
+  });
+
+  it('reports gone fingerprints as resolved and forgets them', () => {
+    const first = trackFindings(emptyState(), [a, b], [], T0);
+    const second = trackFindings(first.state, [a], [], daysAfter(T0, 1));
+    expect(second.resolved).toEqual([
+      { fingerprint: b.fingerprint, ruleId: 'unused', credentialId: 'b', clientId: b.clientId, displayName: b.displayName, firstSeenAt: T0.toISOString() },
+    ]);
+    expect(Object.keys(second.state.findings)).toEqual([a.fingerprint]);
+    // Never alerted, so nothing to tell recipients about.
+    expect(second.state.resolvedSinceAlert).toEqual([]);
+  });
+
+  it('does not count a suppressed finding as resolved, keeps its history, and stamps its firstSeenAt', () => {
+    const first = trackFindings(emptyState(), [a], [], T0);
+    const alerted = markAlerted(first.state, [a], T0);
+    const second = trackFindings(alerted, [], [suppressedFinding({ credentialId: 'a' })], daysAfter(T0, 1));
+    expect(second.resolved).toEqual([]);
+    expect(second.suppressed[0]?.firstSeenAt).toBe(T0.toISOString());
+    expect(second.state.findings[a.fingerprint]).toMatchObject({ lastAlertedAt: T0.toISOString(), lastAlertedSeverity: 'high' });
+    expect(second.state.resolvedSinceAlert).toEqual([]);
+  });
+
+  it('lists an alerted finding that is gone once in resolvedSinceAlert, until markAlerted clears it', () => {
+    const first = trackFindings(emptyState(), [a, b], [], T0);
+    const alerted = markAlerted(first.state, [a, b], T0);
+
+    const gone = trackFindings(alerted, [b], [], daysAfter(T0, 1));
+    expect(gone.state.resolvedSinceAlert.map((entry) => entry.fingerprint)).toEqual([a.fingerprint]);
+
+    const stillGone = trackFindings(gone.state, [b], [], daysAfter(T0, 2));
+    expect(stillGone.resolved).toEqual([]);
+    expect(stillGone.state.resolvedSinceAlert.map((entry) => entry.fingerprint)).toEqual([a.fingerprint]);
+
+    const cleared = markAlerted(stillGone.state, [], daysAfter(T0, 2));
+    expect(cleared.resolvedSinceAlert).toEqual([]);
+  });
+
+  it('takes a finding off the resolved queue when it comes back', () => {
+    const alerted = markAlerted(trackFindings(emptyState(), [a], [], T0).state, [a], T0);
+    const gone = trackFindings(alerted, [], [], daysAfter(T0, 1));
+    expect(gone.state.resolvedSinceAlert).toHaveLength(1);
+    const back = trackFindings(gone.state, [a], [], daysAfter(T0, 2));
+    expect(back.state.resolvedSinceAlert).toEqual([]);
+    expect(back.state.findings[a.fingerprint]).toMatchObject({ firstSeenAt: daysAfter(T0, 2).toISOString(), lastAlertedAt: null });
+  });
+
+  it('treats a fingerprint named __proto__ as data', () => {
+    const odd = finding({ fingerprint: '__proto__' });
+    const tracked = trackFindings(emptyState(), [odd], [], T0);
+    expect(Object.keys(tracked.state.findings)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(tracked.state.findings)).toBe(Object.prototype);
+  });
+});

@@ -1,0 +1,179 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HygieneError } from '../../src/errors.js';
+import { tempPathFor } from '../../src/fs/atomic-write.js';
+import { writeReport } from '../../src/report/write.js';
+import { sampleReport } from './sample-report.js';
+
+let root: string;
+let dir: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'c1-report-'));
+  dir = join(root, 'nested', 'reports');
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function caught(promise: Promise<unknown>): Promise<HygieneError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(HygieneError);
+    return error as HygieneError;
+  }
+  throw new Error('expected the write to fail');
+}
+
+describe('writeReport', () => {
+  it('writes the dated report and latest.json with identical content, mode 0640, no temp files left', async () => {
+    const report = sampleReport();
+    const written = await writeReport(report, { dir, keep: 30 });
+
+    expect(written.path).toBe(join(dir, 'report-20261126T213316.123Z.json'));
+    expect(written.latestPath).toBe(join(dir, 'latest.json'));
+    expect(written.removed).toEqual([]);
+
+    const dated = await readFile(written.path);
+    const latest = await readFile(written.latestPath);
+    expect(latest.equals(dated)).toBe(true);
+    expect(JSON.parse(dated.toString('utf8'))).toEqual(report);
+
+    expect((await stat(written.path)).mode & 0o777).toBe(0o640);
+    expect((await stat(written.latestPath)).mode & 0o777).toBe(0o640);
+    expect((await stat(dir)).mode & 0o007).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['latest.json', 'report-20261126T213316.123Z.json']);
+  });
+
+  it('sets the file mode exactly, whatever the umask', async () => {
+    const previous = process.umask(0o077);
+    try {
+      const written = await writeReport(sampleReport(), { dir, keep: 30 });
+      expect((await stat(written.path)).mode & 0o777).toBe(0o640);
+      expect((await stat(written.latestPath)).mode & 0o777).toBe(0o640);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('replaces latest.json on the next run', async () => {
+    await writeReport(sampleReport(), { dir, keep: 30 });
+    const second = sampleReport({ runId: 'run-2', startedAt: '2026-11-27T07:00:00.000Z' });
+    const written = await writeReport(second, { dir, keep: 30 });
+    expect(written.path).toBe(join(dir, 'report-20261127T070000.000Z.json'));
+    expect(JSON.parse(await readFile(written.latestPath, 'utf8'))).toMatchObject({ runId: 'run-2' });
+  });
+
+  it('leaves the previous latest.json byte-identical and removes the new dated report when latest.json cannot be replaced', async () => {
+    const first = await writeReport(sampleReport(), { dir, keep: 30 });
+    const before = await readFile(first.latestPath);
+    // A directory where the writer wants its temp file makes the open fail mid-way through the run.
+    await mkdir(tempPathFor(first.latestPath));
+
+    const second = sampleReport({ runId: 'run-2', startedAt: '2026-11-27T07:00:00.000Z' });
+    const error = await caught(writeReport(second, { dir, keep: 30 }));
+
+    expect(error.code).toBe('REPORT_WRITE_FAILED');
+    expect(error.message).toContain(first.latestPath);
+    expect((await readFile(first.latestPath)).equals(before)).toBe(true);
+    const names = await readdir(dir);
+    expect(names).not.toContain('report-20261127T070000.000Z.json');
+    expect(names.filter((name) => name.endsWith('.tmp') && name !== '.latest.json.' + process.pid + '.tmp')).toEqual([]);
+  });
+
+  it('fails with REPORT_WRITE_FAILED naming the dated path when the dated report cannot be written', async () => {
+    const first = await writeReport(sampleReport(), { dir, keep: 30 });
+    const before = await readFile(first.latestPath);
+    const datedPath = join(dir, 'report-20261127T070000.000Z.json');
+    await mkdir(tempPathFor(datedPath));
+
+    const error = await caught(writeReport(sampleReport({ startedAt: '2026-11-27T07:00:00.000Z' }), { dir, keep: 30 }));
+
+    expect(error.code).toBe('REPORT_WRITE_FAILED');
+    expect(error.message).toContain(datedPath);
+    expect((await readFile(first.latestPath)).equals(before)).toBe(true);
+  });
+
+  it('fails with REPORT_WRITE_FAILED when the report directory cannot be created', async () => {
+    await writeFile(join(root, 'nested'), 'a file where a directory should be');
+    const error = await caught(writeReport(sampleReport(), { dir, keep: 30 }));
+    expect(error.code).toBe('REPORT_WRITE_FAILED');
+    expect(error.message).toContain(dir);
+  });
+
+  it('refuses a startedAt that is not a timestamp', async () => {
+    const error = await caught(writeReport(sampleReport({ startedAt: 'yesterday' }), { dir, keep: 30 }));
+    expect(error.code).toBe('REPORT_WRITE_FAILED');
+  });
+
+  it('never overwrites an existing report with the same timestamp: adds a numeric suffix', async () => {
+    const report = sampleReport();
+    const first = await writeReport(report, { dir, keep: 30 });
+    const firstBytes = await readFile(first.path);
+
+    const second = await writeReport({ ...report, runId: 'run-2' }, { dir, keep: 30 });
+    const third = await writeReport({ ...report, runId: 'run-3' }, { dir, keep: 30 });
+
+    expect(second.path).toBe(join(dir, 'report-20261126T213316.123Z-1.json'));
+    expect(third.path).toBe(join(dir, 'report-20261126T213316.123Z-2.json'));
+    expect((await readFile(first.path)).equals(firstBytes)).toBe(true);
+    expect(JSON.parse(await readFile(second.path, 'utf8'))).toMatchObject({ runId: 'run-2' });
+    expect(JSON.parse(await readFile(third.latestPath, 'utf8'))).toMatchObject({ runId: 'run-3' });
+  });
+
+  it('keeps exactly `keep` newest reports and leaves unrelated files alone', async () => {
+    await mkdir(dir, { recursive: true });
+    const older = [
+      'report-20261120T070000.000Z.json',
+      'report-20261121T070000.000Z.json',
+      'report-20261122T070000.000Z.json',
+      'report-20261123T070000.000Z.json',
+      'report-20261123T070000.000Z-1.json',
+    ];
+    for (const name of older) await writeFile(join(dir, name), '{}');
+    const unrelated = ['notes.txt', 'report-final.json', 'report-20200101T000000.000Z.json.bak', '.report-20200101T000000.000Z.json.1.tmp'];
+    for (const name of unrelated) await writeFile(join(dir, name), 'keep me');
+    await mkdir(join(dir, 'report-20190101T000000.000Z.json'));
+
+    const written = await writeReport(sampleReport(), { dir, keep: 3 });
+
+    expect(written.removed.sort()).toEqual(
+      ['report-20261120T070000.000Z.json', 'report-20261121T070000.000Z.json', 'report-20261122T070000.000Z.json'].map((name) => join(dir, name)),
+    );
+    const names = (await readdir(dir)).sort();
+    expect(names).toEqual(
+      [
+        ...unrelated,
+        'latest.json',
+        'report-20190101T000000.000Z.json',
+        'report-20261123T070000.000Z-1.json',
+        'report-20261123T070000.000Z.json',
+        'report-20261126T213316.123Z.json',
+      ].sort(),
+    );
+    for (const name of unrelated) expect(await readFile(join(dir, name), 'utf8')).toBe('keep me');
+  });
+
+  it('never removes the report just written, even when it is not the newest by name', async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'report-20301231T000000.000Z.json'), '{}');
+    await writeFile(join(dir, 'report-20301230T000000.000Z.json'), '{}');
+
+    const written = await writeReport(sampleReport(), { dir, keep: 2 });
+
+    expect(written.removed).toEqual([join(dir, 'report-20301230T000000.000Z.json')]);
+    expect((await readdir(dir)).sort()).toEqual(['latest.json', 'report-20261126T213316.123Z.json', 'report-20301231T000000.000Z.json']);
+  });
+
+  it('orders suffixed reports of one timestamp after the unsuffixed one when pruning', async () => {
+    const report = sampleReport();
+    await writeReport(report, { dir, keep: 30 });
+    await writeReport(report, { dir, keep: 30 });
+    const third = await writeReport(report, { dir, keep: 2 });
+    expect(third.removed).toEqual([join(dir, 'report-20261126T213316.123Z.json')]);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { RULE_IDS } from '../../src/rules/ids.js';
+import { RULES, ruleById } from '../../src/rules/index.js';
+import { ruleCatalogue } from '../../src/rules/evaluate.js';
+import { SEVERITIES } from '../../src/severity.js';
+import { rulesConfig } from '../helpers/keys.js';
+
+describe('rule catalogue', () => {
+  it('holds exactly RULE_IDS, in the contract order', () => {
+    expect(RULES.map((rule) => rule.meta.id)).toEqual([...RULE_IDS]);
+  });
+
+  it('has the contract default severities', () => {
+    expect(Object.fromEntries(RULES.map((rule) => [rule.meta.id, rule.meta.defaultSeverity]))).toEqual({
+      expired: 'low',
+      'expiring-soon': 'medium',
+      'no-expiry': 'high',
+      unused: 'medium',
+      'never-used': 'medium',
+      'missing-cidr': 'medium',
+      'broad-cidr': 'high',
+      'invalid-cidr': 'medium',
+      'broad-roles': 'high',
+      'long-lived': 'low',
+    });
+    for (const rule of RULES) expect(SEVERITIES).toContain(rule.meta.defaultSeverity);
+  });
+
+  it('has unique titles', () => {
+    expect(new Set(RULES.map((rule) => rule.meta.title)).size).toBe(RULES.length);
+  });
+
+  it('finds rules by id', () => {
+    expect(ruleById('broad-cidr')?.meta.id).toBe('broad-cidr');
+    expect(ruleById('nope')).toBeUndefined();
+  });
+
+  it('lists effective severity and enabled state for the report', () => {
+    const catalogue = ruleCatalogue(rulesConfig({ disabled: ['unused'], severity: { expired: 'info' } }));
+    expect(catalogue).toHaveLength(RULES.length);
+    expect(catalogue[0]).toEqual({ id: 'expired', title: 'Key has expired', severity: 'info', enabled: true });
+    expect(catalogue.find((entry) => entry.id === 'unused')).toMatchObject({ enabled: false, severity: 'medium' });
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * `c1-hygiene schedule` as users run it: the built CLI in a child process,
+ * against the C1 simulator, stopped with real signals. Needs `npm run build`
+ * first (npm test does it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { CLI_PATH, logLines } from '../helpers/cli.js';
+import { waitFor } from './helpers.js';
+
+interface Running {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+let dir: string;
+let simulator: Simulator;
+const children: ChildProcess[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'c1-cli-schedule-'));
+  simulator = await startSimulator({
+    personalClients: [
+      { id: 'pc-1', clientId: 'ci-bot@acme.conductor.one/pcc', displayName: 'CI bot', createdAt: '2026-01-05T10:00:00Z', allowSourceCidr: [] },
+    ],
+  });
+});
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await simulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startSchedule(schedule: Record<string, unknown>): Promise<Running> {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run "npm run build" first (npm test does)`);
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ schedule }));
+  const child = spawn(process.execPath, [CLI_PATH, 'schedule', '--config', 'config.json'], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      C1_CLIENT_ID: simulator.credential.clientId,
+      C1_CLIENT_SECRET: simulator.credential.clientSecret,
+      C1_API_URL: simulator.url,
+      REPORT_DIR: join(dir, 'reports'),
+      STATE_DIR: join(dir, 'state'),
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code));
+  });
+  return { child, stderr: () => stderr, exited };
+}
+
+const logged = (running: Running, msg: string): boolean => logLines(running.stderr()).some((line) => line.msg === msg);
+const reports = async (): Promise<string[]> => (existsSync(join(dir, 'reports')) ? readdir(join(dir, 'reports')) : []);
+
+describe('c1-hygiene schedule', () => {
+  it('audits on start, serves /healthz and /metrics, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, healthPort: port });
+
+    await waitFor('the start audit', () => logged(running, 'audit finished'), 20_000);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('c1_hygiene_audits_total{outcome="ok"} 1');
+    expect(metrics).toContain('c1_hygiene_keys_scanned 1');
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await reports()).toContain('latest.json');
+
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    expect(logged(running, 'schedule stopped')).toBe(true);
+  });
+
+  it('abandons an audit that outlives the shutdown grace: exits 3 and writes no report', async () => {
+    simulator.setLatency(8_000);
+    const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 1 });
+
+    await waitFor('the audit to start', () => logged(running, 'audit started'), 20_000);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(3);
+    expect(await reports()).not.toContain('latest.json');
+  });
+
+  it('exits at once with 130 on a second signal, abandoning the audit in flight', async () => {
+    simulator.setLatency(8_000);
+    const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 600 });
+
+    await waitFor('the audit to start', () => logged(running, 'audit started'), 20_000);
+    running.child.kill('SIGTERM');
+    await waitFor('the graceful stop to begin', () => logged(running, 'stopping: waiting for the audit in flight'), 10_000);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(130);
+    expect(await reports()).not.toContain('latest.json');
+  });
+});

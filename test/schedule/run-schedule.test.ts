@@ -1,0 +1,186 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import { runSchedule, SCHEDULE_EXIT } from '../../src/schedule/run-schedule.js';
+import { isSettled, memoryLogger, ScriptedAudit, scheduleConfig, waitFor } from './helpers.js';
+
+/** A cron that will not fire during a test, for tests driven by runOnStart alone. */
+const NEVER_DURING_TEST = '0 0 1 1 *';
+
+const audits: ScriptedAudit[] = [];
+function scriptedAudit(...args: ConstructorParameters<typeof ScriptedAudit>): ScriptedAudit {
+  const audit = new ScriptedAudit(...args);
+  audits.push(audit);
+  return audit;
+}
+
+afterEach(() => {
+  // A test that failed half-way must not leave an audit (and its schedule) hanging.
+  for (const audit of audits.splice(0)) audit.release();
+});
+
+describe('runSchedule', () => {
+  it('runs audits on a seconds-level schedule, logs each outcome with the next run, stops on SIGTERM with 0', async () => {
+    const audit = scriptedAudit();
+    const { logger, messages } = memoryLogger();
+    const signals = new EventEmitter();
+    const done = runSchedule({ schedule: scheduleConfig(), runAudit: audit.run, logger, signals });
+
+    await waitFor('three audits', () => audit.finished >= 3);
+    signals.emit('SIGTERM');
+
+    expect(await done).toBe(0);
+    const finished = messages('audit finished');
+    expect(finished.length).toBeGreaterThanOrEqual(3);
+    expect(finished[0]).toMatchObject({ status: 'ok', exitCode: 0, keysScanned: 3 });
+    expect(Date.parse(String(finished[0]!.nextRunAt))).not.toBeNaN();
+    expect(messages('schedule started')[0]).toMatchObject({ cron: '*/1 * * * * *', timezone: 'UTC', staleAfterSeconds: 2 });
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('runs one audit at start when runOnStart is set', async () => {
+    const audit = scriptedAudit();
+    const { logger, messages } = memoryLogger();
+    const signals = new EventEmitter();
+    const done = runSchedule({
+      schedule: scheduleConfig({ cron: NEVER_DURING_TEST, runOnStart: true }),
+      runAudit: audit.run,
+      logger,
+      signals,
+    });
+
+    await waitFor('the start audit', () => audit.finished === 1);
+    signals.emit('SIGINT');
+
+    expect(await done).toBe(0);
+    expect(audit.calls).toBe(1);
+    expect(messages('audit started')[0]).toMatchObject({ trigger: 'start' });
+  });
+
+  it('skips ticks while an audit runs and never runs two at once', async () => {
+    const audit = scriptedAudit();
+    audit.hold();
+    const { logger, messages } = memoryLogger();
+    const signals = new EventEmitter();
+    const done = runSchedule({ schedule: scheduleConfig({ runOnStart: true }), runAudit: audit.run, logger, signals });
+
+    await waitFor('two skipped ticks', () => messages('audit still running; tick skipped').length >= 2);
+    expect(audit.calls).toBe(1);
+    audit.release();
+    await waitFor('another audit after the slow one', () => audit.finished >= 2);
+    signals.emit('SIGTERM');
+
+    expect(await done).toBe(0);
+    expect(audit.maxRunning).toBe(1);
+    const skipped = messages('audit still running; tick skipped');
+    expect(skipped[0]).toMatchObject({ level: 40, skippedTicks: 1 });
+    expect(Date.parse(String(skipped[0]!.skippedTick))).not.toBeNaN();
+    expect(skipped[1]).toMatchObject({ skippedTicks: 2 });
+  });
+
+  it('keeps scheduling after a failed audit and after an audit that throws', async () => {
+    const audit = scriptedAudit(['failed', 'throw', 'ok']);
+    const { logger, messages } = memoryLogger();
+    const signals = new EventEmitter();
+    const done = runSchedule({ schedule: scheduleConfig({ runOnStart: true }), runAudit: audit.run, logger, signals });
+
+    await waitFor('an ok audit after two failures', () => messages('audit finished').length >= 1);
+    signals.emit('SIGTERM');
+
+    expect(await done).toBe(0);
+    const failures = messages('audit failed; the schedule continues');
+    expect(failures).toHaveLength(2);
+    expect(failures[0]).toMatchObject({ level: 50, status: 'failed', error: { message: 'audit failed on purpose' } });
+    expect(failures[1]).toMatchObject({ status: 'failed', exitCode: 3, error: { message: 'audit threw on purpose' } });
+  });
+
+  it('on SIGTERM lets the audit in flight finish, starts no new one, then resolves 0', async () => {
+    const audit = scriptedAudit();
+    audit.hold();
+    const { logger, messages } = memoryLogger();
+    const signals = new EventEmitter();
+    const done = runSchedule({ schedule: scheduleConfig({ runOnStart: true }), runAudit: audit.run, logger, signals });
+
+    await waitFor('the audit to start', () => audit.running === 1);
+    signals.emit('SIGTERM');
+    // Past at least one more cron tick: the schedule must keep waiting and must not start another audit.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(await isSettled(done)).toBe(false);
+    audit.release();
+
+    expect(await done).toBe(SCHEDULE_EXIT.graceful);
+    expect(audit.calls).toBe(1);
+    expect(audit.finished).toBe(1);
+    expect(messages('audit finished')).toHaveLength(1);
+    expect(messages('schedule stopped after the audit in flight finished')).toHaveLength(1);
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('gives up on the audit in flight after shutdownGraceSeconds and resolves 3', async () => {
+    const audit = scriptedAudit();
+    audit.hold();
+    const { logger, messages } = memoryLogger();
+    const signals = new EventEmitter();
+    const done = runSchedule({
+      schedule: scheduleConfig({ cron: NEVER_DURING_TEST, runOnStart: true, shutdownGraceSeconds: 0.3 }),
+      runAudit: audit.run,
+      logger,
+      signals,
+    });
+
+    await waitFor('the audit to start', () => audit.running === 1);
+    signals.emit('SIGTERM');
+
+    expect(await done).toBe(SCHEDULE_EXIT.graceExceeded);
+    expect(SCHEDULE_EXIT.graceExceeded).toBe(3);
+    expect(audit.finished).toBe(0);
+    expect(messages('audit still running when the shutdown grace ran out; abandoned (the last complete report and alert state are kept)')[0]).toMatchObject({
+      level: 50,
+      graceSeconds: 0.3,
+    });
+  });
+
+  it('stops at once on a second signal, with 128 + the signal number', async () => {
+    const audit = scriptedAudit();
+    audit.hold();
+    const { logger } = memoryLogger();
+    const signals = new EventEmitter();
+    const done = runSchedule({
+      schedule: scheduleConfig({ cron: NEVER_DURING_TEST, runOnStart: true, shutdownGraceSeconds: 600 }),
+      runAudit: audit.run,
+      logger,
+      signals,
+    });
+
+    await waitFor('the audit to start', () => audit.running === 1);
+    signals.emit('SIGTERM');
+    expect(await isSettled(done)).toBe(false);
+    signals.emit('SIGINT');
+
+    expect(await done).toBe(130);
+    expect(audit.finished).toBe(0);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('rejects an invalid cron expression or time zone with a ConfigError naming the key, before anything runs', async () => {
+    const audit = scriptedAudit();
+    const signals = new EventEmitter();
+    const { logger } = memoryLogger();
+
+    const badCron = runSchedule({ schedule: scheduleConfig({ cron: '61 * * * *' }), runAudit: audit.run, logger, signals });
+    await expect(badCron).rejects.toBeInstanceOf(ConfigError);
+    await expect(badCron).rejects.toMatchObject({ code: 'CONFIG_INVALID', exitCode: 2, problems: [{ key: 'schedule.cron' }] });
+
+    const badZone = runSchedule({
+      schedule: scheduleConfig({ timezone: 'Mars/Olympus_Mons', runOnStart: true }),
+      runAudit: audit.run,
+      logger,
+      signals,
+    });
+    await expect(badZone).rejects.toMatchObject({ problems: [{ key: 'schedule.timezone' }] });
+
+    expect(audit.calls).toBe(0);
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+  });
+});
