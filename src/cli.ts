@@ -49,12 +49,16 @@ async function main(argv: string[]): Promise<number> {
       const config = await configOrExit(command.configPath);
       if (!config) return EXIT.usage;
       const logger = createLogger(config.logLevel);
-      return runSchedule({
+      const code = await runSchedule({
         schedule: config.schedule,
         logger,
         runAudit: () =>
           runAudit({ config, asOf: null, dryRun: false, failOn: null }, { logger, clock: systemClock, print }),
       });
+      // An audit abandoned after the grace period (or a second signal) still holds
+      // sockets and timers; waiting for them would break the bounded shutdown.
+      await exitNow(code);
+      return code;
     }
     case 'demo':
       return runDemo({ outputDir: command.outputDir, print, logLevel: process.env.LOG_LEVEL ?? 'warn' });
@@ -82,6 +86,13 @@ async function validate(configPath: string | null): Promise<ExitCode> {
   }
   print(`configuration is valid${config?.source ? ` (${config.source})` : ' (defaults and environment)'}`);
   return EXIT.ok;
+}
+
+/** Exits once stdout has been flushed, whatever is still pending in the event loop. */
+function exitNow(code: number): Promise<never> {
+  return new Promise(() => {
+    process.stdout.write('', () => process.exit(code));
+  });
 }
 
 /** An audit needs credentials; a config that loads without them is still not ready to run. */

@@ -6,6 +6,7 @@ import { EXIT, HygieneError, type ExitCode } from '../errors.js';
 import { normalizeKeys } from '../keys/normalize.js';
 import { loadState, saveState, type LifecycleState } from '../lifecycle/state.js';
 import { recordSuccess } from '../lifecycle/due.js';
+import { suppressionWarnings } from '../lifecycle/suppressions.js';
 import { trackFindings } from '../lifecycle/track.js';
 import type { Logger } from '../logger.js';
 import { renderSummary } from '../report/summary.js';
@@ -75,7 +76,12 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
       findings: tracked.findings,
       suppressed: tracked.suppressed,
       resolved: tracked.resolved,
-      warnings: [...collected.rejected, ...collected.warnings, ...normalized.warnings],
+      warnings: [
+        ...collected.rejected,
+        ...collected.warnings,
+        ...normalized.warnings,
+        ...suppressionWarnings(config.suppressions, [...evaluated.findings, ...evaluated.suppressed], now),
+      ],
       rules: ruleCatalogue(config.rules),
     });
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { Suppression } from '../config/types.js';
+import type { KeyWarning } from '../keys/types.js';
 import type { Finding, SuppressedFinding } from '../rules/types.js';
 
 /**
@@ -56,4 +57,26 @@ export function unusedSuppressions(
   return suppressions.filter(
     (s) => isSuppressionActive(s, now) && !findings.some((finding) => suppressionCovers(s, finding)),
   );
+}
+
+/**
+ * Report warnings for suppressions that no longer do anything, so stale
+ * entries get noticed and cleaned out of the config instead of piling up.
+ */
+export function suppressionWarnings(
+  suppressions: readonly Suppression[],
+  findings: readonly Finding[],
+  now: Date,
+): KeyWarning[] {
+  const expired = expiredSuppressions(suppressions, now).map((s) => ({
+    credentialId: s.credential,
+    field: 'suppressions',
+    message: `suppression of "${s.rule}" for "${s.credential}" expired on ${s.expires?.toISOString()}; its finding is reported again`,
+  }));
+  const unused = unusedSuppressions(suppressions, findings, now).map((s) => ({
+    credentialId: s.credential,
+    field: 'suppressions',
+    message: `suppression of "${s.rule}" for "${s.credential}" matched no finding; the key or the problem is gone, or the rule or credential is misspelt`,
+  }));
+  return [...expired, ...unused];
 }

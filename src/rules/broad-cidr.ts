@@ -6,6 +6,8 @@ export const meta: RuleMeta = {
   id: 'broad-cidr',
   title: 'Allowed source range too broad',
   defaultSeverity: 'high',
+  firesWhen: "an entry's prefix is shorter than `minPrefixV4` (IPv4) or `minPrefixV6` (IPv6); **critical** when an entry allows every address (`/0`)",
+  options: '`rules.broadCidr.minPrefixV4` (16), `rules.broadCidr.minPrefixV6` (48)',
   fields: ['allowSourceCidr'],
   risk: 'A wide source range (a short prefix) lets the key be used from far more hosts than need it, so the source limit barely slows down someone holding a leaked secret. Escalates to critical when a range admits every address (/0).',
   remediation: `Create a replacement key in ${API_KEYS_PAGE} whose "Limit source IPs" lists only the addresses or narrow CIDRs of the hosts that use it, move consumers to it, then delete this key.`,

@@ -6,6 +6,8 @@ export const meta: RuleMeta = {
   id: 'broad-roles',
   title: 'Key carries broad permissions',
   defaultSeverity: 'high',
+  firesWhen: "`scopedRoles` unset, null or empty (the key carries all its owner's permissions), or it holds a role listed in `broadRoles.roles` (by ID, or by name/display name once roles are resolved)",
+  options: '`rules.broadRoles.roles` (`["Super Administrator"]`)',
   fields: ['scopedRoles'],
   risk: 'A key without scoped roles acts with all of its owner\'s permissions, and a key scoped to a role listed as broad can do far more than a typical integration needs; a leaked secret then gives that much access.',
   remediation: `Create a replacement key in ${API_KEYS_PAGE} with the narrowest scope that works (for example "Read-only to system logs" or "Basic user" instead of "Full permissions"), move consumers to it, then delete this key.`,

@@ -7,6 +7,8 @@ export const meta: RuleMeta = {
   id: 'expired',
   title: 'Key has expired',
   defaultSeverity: 'low',
+  firesWhen: '`expiresTime` ≤ now',
+  options: '—',
   fields: ['expiresTime'],
   risk: 'An expired key no longer authenticates, so it is not a risk by itself; but it clutters the key list, hides which keys are really in use, and whatever still depends on it is failing.',
   remediation: `Delete the key in ${API_KEYS_PAGE}. If something still needs API access, create a new key with an expiry and hand it to that consumer.`,

@@ -6,6 +6,8 @@ export const meta: RuleMeta = {
   id: 'expiring-soon',
   title: 'Key expires soon',
   defaultSeverity: 'medium',
+  firesWhen: 'now < `expiresTime` ≤ now + `days`; **high** when ≤ now + `urgentDays`',
+  options: '`rules.expiringSoon.days` (14), `rules.expiringSoon.urgentDays` (3)',
   fields: ['expiresTime'],
   risk: 'When the key expires, every script or integration using it stops authenticating; rotating in a hurry tends to skip review of who gets the new secret. Escalates to high within `urgentDays`.',
   remediation: `Create a replacement key with an expiry in ${API_KEYS_PAGE}, move every consumer to it, then delete this key before it expires.`,

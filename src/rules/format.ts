@@ -1,7 +1,8 @@
 /**
  * Wording shared by rule messages, so every finding reads the same way:
  * dates in UTC, durations in whole units rounded down (a key unused for 90
- * days and 20 hours was unused for "90 days").
+ * days and 20 hours was unused for "90 days"). Under a week the hours are
+ * kept too: "1 day" for a key that expires in 47 hours would understate it.
  */
 
 export const DAY_MS = 86_400_000;
@@ -24,9 +25,14 @@ export function wholeDays(ms: number): number {
   return Math.floor(ms / DAY_MS);
 }
 
-/** `2 days`, `5 hours`, `1 minute`, `less than a minute` (for a non-negative span). */
+/** `12 days`, `1 day 23 hours`, `5 hours`, `1 minute`, `less than a minute` (for a non-negative span). */
 export function formatDuration(ms: number): string {
-  if (ms >= DAY_MS) return plural(Math.floor(ms / DAY_MS), 'day');
+  if (ms >= 7 * DAY_MS) return plural(Math.floor(ms / DAY_MS), 'day');
+  if (ms >= DAY_MS) {
+    const days = plural(Math.floor(ms / DAY_MS), 'day');
+    const hours = Math.floor((ms % DAY_MS) / HOUR_MS);
+    return hours === 0 ? days : `${days} ${plural(hours, 'hour')}`;
+  }
   if (ms >= HOUR_MS) return plural(Math.floor(ms / HOUR_MS), 'hour');
   if (ms >= MINUTE_MS) return plural(Math.floor(ms / MINUTE_MS), 'minute');
   return 'less than a minute';

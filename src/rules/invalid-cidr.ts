@@ -6,6 +6,8 @@ export const meta: RuleMeta = {
   id: 'invalid-cidr',
   title: 'Allowed source entry is not an address or CIDR',
   defaultSeverity: 'medium',
+  firesWhen: 'an `allowSourceCidr` entry is neither a CIDR nor a single address',
+  options: '—',
   fields: ['allowSourceCidr'],
   risk: 'An entry that is neither an address nor a CIDR does not limit anything the way its author intended; the key may be usable from more places than planned, or from none of the intended hosts.',
   remediation: `Create a replacement key in ${API_KEYS_PAGE} whose "Limit source IPs" holds only valid addresses (203.0.113.7) or CIDRs (203.0.113.0/24), move consumers to it, then delete this key.`,

@@ -6,6 +6,8 @@ export const meta: RuleMeta = {
   id: 'long-lived',
   title: 'Key lifetime too long',
   defaultSeverity: 'low',
+  firesWhen: '`expiresTime` − `createdAt` > `maxDays`',
+  options: '`rules.longLived.maxDays` (365)',
   fields: ['expiresTime', 'createdAt'],
   risk: 'The longer a key is valid, the longer a leaked copy stays useful and the rarer rotation becomes; a long lifetime is nearly as risky as none.',
   remediation: `When this key is next rotated, create the replacement in ${API_KEYS_PAGE} with an expiry within the allowed lifetime, move consumers to it, then delete this key.`,

@@ -6,6 +6,8 @@ export const meta: RuleMeta = {
   id: 'never-used',
   title: 'Key never used',
   defaultSeverity: 'medium',
+  firesWhen: '`lastUsedAt` unset and now − `createdAt` > `neverUsedGraceDays`',
+  options: '`rules.unused.neverUsedGraceDays` (7)',
   fields: ['lastUsedAt', 'createdAt'],
   risk: 'A key created but never used is access nobody needs; its secret was still shown once and may have been copied somewhere.',
   remediation: `Ask the owner whether the key is still planned for use; if not, delete it in ${API_KEYS_PAGE}.`,

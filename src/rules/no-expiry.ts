@@ -6,6 +6,8 @@ export const meta: RuleMeta = {
   id: 'no-expiry',
   title: 'Key never expires',
   defaultSeverity: 'high',
+  firesWhen: '`expiresTime` unset',
+  options: '—',
   fields: ['expiresTime'],
   risk: 'A key without expiry stays valid until someone remembers to delete it; a leaked copy (in a repository, a CI log, a laptop backup) works forever.',
   remediation: `Create a replacement key with an expiry in ${API_KEYS_PAGE}, move every consumer to it, then delete this key.`,

@@ -44,6 +44,10 @@ export interface RuleMeta {
   id: string;
   title: string;
   defaultSeverity: Severity;
+  /** When it fires, in the contract's words (Markdown); the README's rule table is built from it. */
+  firesWhen: string;
+  /** The config keys that tune it, with defaults (Markdown), or "—". */
+  options: string;
   /** Key fields the rule reads; a key with one of them unparseable is not evaluated by it. */
   fields: ReadonlyArray<keyof NormalizedKey>;
   /** Why it matters. */

@@ -6,6 +6,8 @@ export const meta: RuleMeta = {
   id: 'unused',
   title: 'Key not used recently',
   defaultSeverity: 'medium',
+  firesWhen: '`lastUsedAt` set and now − `lastUsedAt` > `days`',
+  options: '`rules.unused.days` (90)',
   fields: ['lastUsedAt'],
   risk: 'A key nobody uses any more still grants access; its secret may sit in old configs and backups, and no one would notice it being used by someone else.',
   remediation: `Confirm nothing depends on the key any more, then delete it in ${API_KEYS_PAGE}.`,

@@ -5,6 +5,7 @@ import {
   expiredSuppressions,
   isSuppressionActive,
   matchSuppression,
+  suppressionWarnings,
   unusedSuppressions,
 } from '../../src/lifecycle/suppressions.js';
 import type { Finding } from '../../src/rules/types.js';
@@ -83,5 +84,22 @@ describe('stale suppressions', () => {
   it('lists active suppressions that covered nothing', () => {
     expect(unusedSuppressions([active, ended, orphan], [finding()], NOW)).toEqual([orphan]);
     expect(unusedSuppressions([active], [], NOW)).toEqual([active]);
+  });
+});
+
+describe('suppressionWarnings', () => {
+  it('warns about expired suppressions and about ones that matched nothing, not about working ones', () => {
+    const now = new Date('2026-11-26T10:00:00Z');
+    const finding = { ruleId: 'unused', credentialId: 'key-1', clientId: 'c@acme.conductor.one/pcc' } as Finding;
+    const working = { rule: 'unused', credential: 'key-1', reason: 'ok', expires: null };
+    const expired = { rule: 'unused', credential: 'key-2', reason: 'old', expires: new Date('2026-11-01T00:00:00Z') };
+    const orphan = { rule: 'no-expiry', credential: 'key-1', reason: 'typo', expires: null };
+    const warnings = suppressionWarnings([working, expired, orphan], [finding], now);
+    expect(warnings.map((w) => [w.credentialId, w.field])).toEqual([
+      ['key-2', 'suppressions'],
+      ['key-1', 'suppressions'],
+    ]);
+    expect(warnings[0]?.message).toContain('expired on 2026-11-01');
+    expect(warnings[1]?.message).toContain('"no-expiry"');
   });
 });

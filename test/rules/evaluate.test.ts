@@ -24,6 +24,8 @@ const alwaysFires: Rule = {
     id: 'always',
     title: 'Always',
     defaultSeverity: 'info',
+    firesWhen: 'always',
+    options: '—',
     fields: ['displayName'],
     risk: 'none',
     remediation: 'none',

@@ -34,6 +34,12 @@ testRule(expiringSoon, {
       evidence: { urgent: false },
     },
     {
+      name: 'expires in 47 hours: the hours are kept, not rounded down to "1 day"',
+      key: { expiresTime: at(2 * DAY - 3_600_000) },
+      message: 'expires in 1 day 23 hours (2026-11-28 09:00 UTC)',
+      escalateTo: 'high',
+    },
+    {
       name: 'expires in 2 days',
       key: { expiresTime: at(2 * DAY) },
       message: 'expires in 2 days (2026-11-28 10:00 UTC)',

@@ -95,7 +95,7 @@ describe('c1-hygiene schedule', () => {
   });
 
   it('abandons an audit that outlives the shutdown grace: exits 3 and writes no report', async () => {
-    simulator.setLatency(8_000);
+    simulator.setLatency(5_000);
     const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 1 });
 
     await waitFor('the audit to start', () => logged(running, 'audit started'), 20_000);
@@ -105,7 +105,7 @@ describe('c1-hygiene schedule', () => {
   });
 
   it('exits at once with 130 on a second signal, abandoning the audit in flight', async () => {
-    simulator.setLatency(8_000);
+    simulator.setLatency(5_000);
     const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 600 });
 
     await waitFor('the audit to start', () => logged(running, 'audit started'), 20_000);
