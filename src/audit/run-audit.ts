@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { tenantFor } from '../c1/api-url.js';
 import type { Clock } from '../clock.js';
 import { requireCredentials } from '../config/load.js';
 import type { AppConfig } from '../config/types.js';
@@ -61,7 +62,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
       roles: collected.roles,
       suppressions: config.suppressions,
     });
-    state = await loadState(config.state.dir, logger);
+    state = await loadState(config.state.dir, logger, deps.clock, { readOnly: request.dryRun });
     const tracked = trackFindings(state, evaluated.findings, evaluated.suppressed, now);
     state = tracked.state;
     report = buildReport({
@@ -123,6 +124,11 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
   return outcome(exitCode, report, reportPath, delivery.error, startedAt, deps.clock());
 }
 
+/** The tenant for a failure notice; the audit may have failed before it learnt it from the API. */
+function tenantOf(config: AppConfig): string {
+  return config.c1.apiUrl ? tenantFor(config.c1.clientId, config.c1.apiUrl) : (config.c1.clientId ?? 'unknown tenant');
+}
+
 function failOnExit(report: AuditReport, failOn: Severity | null, otherwise: ExitCode): ExitCode {
   if (failOn && report.findings.some((finding) => isAtLeast(finding.severity, failOn))) {
     return EXIT.findingsAtOrAboveFailOn;
@@ -147,7 +153,7 @@ async function failed(
         config,
         state,
         {
-          tenant: context.tenant ?? config.c1.clientId ?? config.c1.apiUrl ?? 'unknown tenant',
+          tenant: context.tenant ?? tenantOf(config),
           message: error.message,
           runId: context.runId,
           startedAt: context.startedAt,

@@ -65,7 +65,12 @@ const stateSchema = z.strictObject({
  * error (permissions, I/O) is thrown as STATE_WRITE_FAILED, because carrying
  * on would re-alert everything and then overwrite the unreadable file.
  */
-export async function loadState(dir: string, logger: Logger, now: Clock = systemClock): Promise<LifecycleState> {
+export async function loadState(
+  dir: string,
+  logger: Logger,
+  now: Clock = systemClock,
+  options: { readOnly?: boolean } = {},
+): Promise<LifecycleState> {
   const path = join(dir, STATE_FILE_NAME);
   let text: string;
   try {
@@ -78,6 +83,11 @@ export async function loadState(dir: string, logger: Logger, now: Clock = system
   const problem = parseProblem(text);
   if (problem.state) return problem.state;
 
+  if (options.readOnly) {
+    // A dry run changes nothing on disk; it only says what a real run would do.
+    logger.warn({ path, reason: problem.reason }, 'state file is corrupt; a real run would move it aside and start with empty alert state');
+    return emptyState();
+  }
   const asidePath = `${path}.corrupt-${now().toISOString().replace(/[-:]/g, '')}`;
   try {
     await rename(path, asidePath);

@@ -3,6 +3,8 @@
  * nothing, and writes or changes no file. Through the built CLI; needs
  * `npm run build` first (npm test does it).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { afterT0, baseKeys, clientIdOf, newRobot, T0 } from './keys.js';
@@ -110,5 +112,18 @@ describe('audit --dry-run with email configured', () => {
     expect(real.code).toBe(3);
     expect(sink.received).toHaveLength(2);
     expect(sink.received[1]!.parsed.subject).toMatch(/audit failed$/);
+  });
+
+  it('a corrupt state file is left exactly where it is', async () => {
+    workspace = await createWorkspace(baseKeys());
+    sink = await startSmtpSink();
+    await mkdir(workspace.stateDir, { recursive: true });
+    await writeFile(join(workspace.stateDir, 'state.json'), '{ not json');
+    const before = await workspace.snapshot();
+
+    const output = await dryRun(T0);
+    expect(output.dryRun.due).toBe(4);
+    expect(await workspace.snapshot()).toEqual(before);
+    expect(sink.received).toHaveLength(0);
   });
 });

@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { afterT0, baseKeys, T0 } from './keys.js';
-import { c1Secrets, createWorkspace, expectNoSecretsAnywhere, RECIPIENTS, type Workspace } from './workspace.js';
+import { c1Secrets, createWorkspace, expectNoSecretsAnywhere, RECIPIENTS, TENANT, type Workspace } from './workspace.js';
 
 let workspace: Workspace;
 let sink: SmtpSink;
@@ -18,7 +18,7 @@ afterEach(async () => {
   await workspace.close();
 });
 
-const isNotice = (subject: string | undefined): boolean => (subject ?? '').endsWith('audit failed');
+const isNotice = (subject: string | undefined): boolean => (subject ?? '') === `[c1-hygiene] ${TENANT}: audit failed`;
 const notices = (): number => sink.received.filter((mail) => isNotice(mail.parsed.subject)).length;
 const digests = (): number => sink.received.filter((mail) => !isNotice(mail.parsed.subject)).length;
 
