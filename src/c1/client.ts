@@ -22,7 +22,7 @@ import { checkRoles } from './roles.js';
 import { createTokenSource, type TokenSource } from './token-source.js';
 
 export interface C1ClientOptions {
-  /** API base URL without trailing slash (see `resolveApiUrl`). */
+  /** API base URL without trailing slash (validated by the configuration loader). */
   baseUrl: string;
   credentials: C1Credentials;
   /** Budget for one HTTP attempt (connect, headers and body). */
@@ -210,7 +210,7 @@ function tokenRefused(req: HttpRequest, response: HttpResponse, token: string, w
 }
 
 // Re-exported so callers that build a client find the URL/tenant helpers beside it.
-export { resolveApiUrl, apiUrlProblem, tenantFor } from './api-url.js';
+export { tenantFor } from './api-url.js';
 
 export function createC1Client(options: C1ClientOptions): C1Client {
   return new C1Client(options);

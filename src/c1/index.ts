@@ -1,6 +1,6 @@
 /** The C1 API client: what the rest of the tool imports from `src/c1`. */
 export { C1Client, createC1Client, type C1ClientOptions, type PersonalClientListing } from './client.js';
-export { resolveApiUrl, apiUrlProblem, tenantFor, isLoopbackHost } from './api-url.js';
+export { tenantFor } from './api-url.js';
 export { createTokenSource, type TokenSource, type TokenSourceOptions } from './token-source.js';
 export type { Introspection } from './introspect.js';
 export {
