@@ -49,12 +49,20 @@ async function main(argv: string[]): Promise<number> {
       const config = await configOrExit(command.configPath);
       if (!config) return EXIT.usage;
       const logger = createLogger(config.logLevel);
-      const code = await runSchedule({
-        schedule: config.schedule,
-        logger,
-        runAudit: () =>
-          runAudit({ config, asOf: null, dryRun: false, failOn: null }, { logger, clock: systemClock, print }),
-      });
+      let code: number;
+      try {
+        code = await runSchedule({
+          schedule: config.schedule,
+          logger,
+          runAudit: () =>
+            runAudit({ config, asOf: null, dryRun: false, failOn: null }, { logger, clock: systemClock, print }),
+        });
+      } catch (err) {
+        // Refused before any audit ran: a bad schedule or a health port that is taken.
+        if (!(err instanceof HygieneError)) throw err;
+        printError(err.message);
+        code = err.exitCode;
+      }
       // An audit abandoned after the grace period (or a second signal) still holds
       // sockets and timers; waiting for them would break the bounded shutdown.
       await exitNow(code);

@@ -1,3 +1,6 @@
+/** A day, as every rule and alert setting counts it: 24 hours. */
+export const DAY_MS = 86_400_000;
+
 /** The only way code reads the time, so tests can pass a fixed one. */
 export type Clock = () => Date;
 

@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'C1_BAD_RESPONSE'
   | 'C1_PAGINATION'
   | 'REPORT_WRITE_FAILED'
+  | 'STATE_READ_FAILED'
   | 'STATE_WRITE_FAILED'
   | 'ALERT_DELIVERY_FAILED'
   | 'HEALTH_LISTEN_FAILED';
@@ -44,6 +45,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   C1_BAD_RESPONSE: EXIT.auditFailed,
   C1_PAGINATION: EXIT.auditFailed,
   REPORT_WRITE_FAILED: EXIT.auditFailed,
+  STATE_READ_FAILED: EXIT.auditFailed,
   STATE_WRITE_FAILED: EXIT.auditFailed,
   ALERT_DELIVERY_FAILED: EXIT.alertDeliveryFailed,
   // The health port is taken or not allowed: an environment/configuration problem, found before any audit.

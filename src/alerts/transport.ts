@@ -1,8 +1,11 @@
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { createTransport } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { realSleep, type Sleep } from '../clock.js';
 import type { AppConfig } from '../config/types.js';
 import { ConfigError, HygieneError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { secretRedactor } from '../redact.js';
 import type { MailMessage } from './types.js';
 
 export type EmailConfig = AppConfig['alerts']['email'];
@@ -36,8 +39,11 @@ const SMTP_ERROR_CODES_WORTH_RETRYING = new Set(['ECONNECTION', 'ESOCKET', 'ETIM
  * - `smtp://` upgrades with STARTTLS when the server offers it (nodemailer's
  *   default), `smtps://` uses implicit TLS; certificate checks stay on. URL
  *   query options pass through to nodemailer (`?requireTLS=true`,
- *   `?tls.servername=…`).
- * - AUTH user/password come from the URL's userinfo.
+ *   `?tls.servername=…`) and win over anything set here.
+ * - AUTH user/password come from the URL's userinfo. An `smtp://` URL with
+ *   credentials to a host that is not loopback requires TLS (see
+ *   `smtpTransportOptions`), so the password is never sent in the clear to a
+ *   server that does not offer STARTTLS.
  * - `timeoutMs` bounds connecting, the greeting and every idle wait.
  * - `retries` extra attempts, with a doubling backoff, for transient failures
  *   only (network, timeout, 4xx replies). Permanent refusals (5xx: bad
@@ -61,15 +67,7 @@ export function createMailer(email: EmailConfig, logger: Logger, options: Mailer
   const baseDelay = options.retryBaseDelayMs ?? 1000;
   const attempts = 1 + Math.max(0, email.retries);
 
-  const transporter = createTransport({
-    url,
-    connectionTimeout: email.timeoutMs,
-    greetingTimeout: email.timeoutMs,
-    socketTimeout: email.timeoutMs,
-    dnsTimeout: email.timeoutMs,
-    logger: false,
-    debug: false,
-  });
+  const transporter = createTransport(smtpTransportOptions(url, email.timeoutMs));
 
   const fail = (reason: string, details: Record<string, unknown> = {}): HygieneError =>
     new HygieneError('ALERT_DELIVERY_FAILED', `email delivery to ${endpoint} failed: ${reason}`, { details: { endpoint, ...details } });
@@ -137,27 +135,99 @@ export function describeEndpoint(url: string): string {
 }
 
 /**
+ * The nodemailer options for `SMTP_URL`. One policy is added on top of
+ * nodemailer's defaults: an `smtp://` URL that carries credentials to a host
+ * that is not loopback gets `requireTLS: true`. Without it nodemailer uses
+ * STARTTLS only when the server offers it, and otherwise sends AUTH (the
+ * password, merely base64-encoded) in the clear, to the server or to anyone
+ * on the path who strips the STARTTLS offer. Loopback (127.0.0.0/8, ::1,
+ * `localhost`) is exempt: a local relay never crosses a network.
+ *
+ * The user's own choice wins: a query naming `requireTLS` (e.g.
+ * `?requireTLS=false` for a server that cannot do TLS), or turning on
+ * `ignoreTLS` or `opportunisticTLS`, is left as written. (nodemailer applies
+ * URL query options over the other options anyway.) `smtps://` is TLS from
+ * the first byte and needs nothing.
+ */
+export function smtpTransportOptions(url: string, timeoutMs: number): SMTPTransport.Options {
+  const options: SMTPTransport.Options = {
+    url,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    dnsTimeout: timeoutMs,
+    logger: false,
+    debug: false,
+  };
+  if (mustRequireTls(url)) options.requireTLS = true;
+  return options;
+}
+
+function mustRequireTls(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false; // describeEndpoint refuses it before any connection
+  }
+  if (parsed.protocol !== 'smtp:') return false;
+  // nodemailer sends AUTH whenever the URL has a user or a password.
+  if (parsed.username === '' && parsed.password === '') return false;
+  if (isLoopbackHost(parsed.hostname)) return false;
+  const query = parsed.searchParams;
+  if (query.has('requireTLS')) return false;
+  if (isTruthyQueryValue(query.get('ignoreTLS')) || isTruthyQueryValue(query.get('opportunisticTLS'))) return false;
+  return true;
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** 127.0.0.0/8, ::1 (IPv4-mapped forms included) or `localhost`; anything else counts as remote. */
+export function isLoopbackHost(hostname: string): boolean {
+  // WHATWG keeps IPv6 brackets and, for smtp:, the case as written.
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost' || host === 'localhost.') return true;
+  if (isIPv4(host)) return LOOPBACK.check(host, 'ipv4');
+  if (isIPv6(host)) return LOOPBACK.check(host, 'ipv6');
+  return false;
+}
+
+/** A query value as nodemailer reads it: numbers become numbers, "true"/"false" booleans; then JS truthiness. */
+function isTruthyQueryValue(raw: string | null): boolean {
+  if (raw === null) return false;
+  if (raw === 'false') return false;
+  if (!Number.isNaN(Number(raw))) return Number(raw) !== 0;
+  return raw !== '';
+}
+
+/**
  * Replaces every form in which the URL's credentials could show up in an
  * error (the URL, its userinfo and password raw and percent-decoded, and the
  * base64 forms sent by AUTH PLAIN and AUTH LOGIN) with `[redacted]`.
  */
 export function scrubberFor(url: string): (text: string) => string {
-  const secrets = new Set<string>([url]);
+  const secrets = [url];
   try {
     const parsed = new URL(url);
-    const user = decode(parsed.username);
-    const password = decode(parsed.password);
-    for (const value of [parsed.password, password, `${parsed.username}:${parsed.password}`, `${user}:${password}`]) secrets.add(value);
-    if (password !== '') {
-      secrets.add(Buffer.from(password).toString('base64'));
-      secrets.add(Buffer.from(`\u0000${user}\u0000${password}`).toString('base64'));
+    if (parsed.password !== '') {
+      const user = decode(parsed.username);
+      const password = decode(parsed.password);
+      secrets.push(
+        parsed.password,
+        password,
+        `${parsed.username}:${parsed.password}`,
+        `${user}:${password}`,
+        // AUTH PLAIN's payload; redactSecrets adds its base64 form (AUTH LOGIN's is the password's own).
+        `\u0000${user}\u0000${password}`,
+      );
     }
   } catch {
     // Unparsable: only the URL itself is known to be secret.
   }
-  // Longest first, so a value containing another is removed whole.
-  const ordered = [...secrets].filter((value) => value !== '' && value !== ':').sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+  // Any length: an SMTP password is whatever the mail admin chose, however short.
+  return secretRedactor(secrets, { minLength: 1 });
 }
 
 function decode(value: string): string {

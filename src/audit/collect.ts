@@ -40,7 +40,6 @@ export async function collectFromC1(
   });
   try {
     const listing = await client.listPersonalClients();
-    deps.logger.info({ keys: listing.items.length, rejected: listing.warnings.length, pages: listing.pages }, 'listed personal clients');
     const warnings: KeyWarning[] = [];
     const roles = await resolveRoles(config, () => client.listRoles(), deps.logger, warnings);
     return {

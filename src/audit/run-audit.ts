@@ -13,9 +13,9 @@ import type { Logger } from '../logger.js';
 import { renderSummary } from '../report/summary.js';
 import type { AuditReport } from '../report/types.js';
 import { writeReport } from '../report/write.js';
-import { evaluateKeys, ruleCatalogue } from '../rules/evaluate.js';
+import { evaluateKeys, evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
 import { isAtLeast, type Severity } from '../severity.js';
-import { deliverDigest, noticeFailure, planDigest, safeError } from './alerting.js';
+import { deliverDigest, noticeFailure, planDigest, safeError, type DeliveryResult } from './alerting.js';
 import { buildReport } from './build-report.js';
 import { collectFromC1 } from './collect.js';
 import type { AuditOutcome } from './types.js';
@@ -63,7 +63,10 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
       suppressions: config.suppressions,
     });
     state = await loadState(config.state.dir, logger, deps.clock, { readOnly: request.dryRun });
-    const tracked = trackFindings(state, evaluated.findings, evaluated.suppressed, now);
+    const covered = evaluationCoverage(normalized.active, config.rules);
+    const tracked = trackFindings(state, evaluated.findings, evaluated.suppressed, now, (previous) =>
+      covered(previous.ruleId, previous.credentialId),
+    );
     state = tracked.state;
     report = buildReport({
       runId,
@@ -99,19 +102,23 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
 
   let reportPath: string;
   try {
-    reportPath = (await writeReport(report, config.report)).path;
+    reportPath = (await writeReport(report, { ...config.report, logger })).path;
   } catch (err) {
     return failed(err, request, { runId, startedAt, logger, clock: deps.clock, tenant: report.tenant });
   }
 
   const plan = planDigest(config, state, report, reportPath, now);
-  const delivery = await deliverDigest(config, state, plan, now, logger);
-  state = recordSuccess(delivery.state);
+  let delivery: DeliveryResult;
   try {
+    // Saved before sending: an alert must never go out unless its delivery
+    // can be recorded, or every run would send it again.
+    await saveState(config.state.dir, state);
+    delivery = await deliverDigest(config, state, plan, now, logger);
+    state = recordSuccess(delivery.state);
     await saveState(config.state.dir, state);
   } catch (err) {
-    // The report is written; losing the state only means some alerts repeat once.
-    logger.error({ err: safeError(err) }, 'could not save alert state; some alerts may be sent again');
+    logger.error({ err: safeError(err) }, 'alert state could not be saved; alerts not recorded as delivered are sent by a later run');
+    delivery = { state, delivered: false, error: err as Error };
   }
 
   deps.print(renderSummary(report, { reportPath }));

@@ -9,8 +9,6 @@ import {
   createHttpClient,
   describeRequest,
   parseJsonBody,
-  statusError,
-  c1ErrorMessage,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
@@ -78,6 +76,9 @@ export class C1Client {
     this.#logger = options.logger;
     this.#pageSize = options.pageSize;
     this.#maxPages = options.maxPages;
+    // The token source is made after the HTTP client (it sends through it), so
+    // the secrets callback reads it late; until it exists there is nothing to hide.
+    let tokens: TokenSource | undefined;
     this.#http = createHttpClient({
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
@@ -88,15 +89,17 @@ export class C1Client {
       ...(options.retryBaseDelayMs !== undefined && { retryBaseDelayMs: options.retryBaseDelayMs }),
       ...(options.maxRetryAfterMs !== undefined && { maxRetryAfterMs: options.maxRetryAfterMs }),
       ...(options.dispatcher && { dispatcher: options.dispatcher }),
+      secrets: () => tokens?.secrets() ?? [],
     });
     try {
-      this.#tokens = createTokenSource({
+      tokens = createTokenSource({
         credentials: options.credentials,
         baseUrl: this.#baseUrl,
         http: this.#http,
         logger: options.logger,
         clock: options.clock ?? systemClock,
       });
+      this.#tokens = tokens;
     } catch (err) {
       void this.#http.close();
       throw err;
@@ -183,14 +186,14 @@ export class C1Client {
     let { response, token } = await this.#authorizedSend(req);
     if (response.status === 401) {
       if (!this.#tokens.refreshable) {
-        throw tokenRefused(req, response, token, 'the access token is expired or revoked; get a new one');
+        throw this.#tokenRefused(req, response, token, 'the access token is expired or revoked; get a new one');
       }
       this.#logger.info({ request: describeRequest(req) }, 'C1 refused the access token; fetching a new one');
       this.#tokens.invalidate();
       ({ response, token } = await this.#authorizedSend(req));
-      if (response.status === 401) throw tokenRefused(req, response, token, 'a freshly issued token was refused too');
+      if (response.status === 401) throw this.#tokenRefused(req, response, token, 'a freshly issued token was refused too');
     }
-    if (response.status < 200 || response.status > 299) throw statusError(response, req);
+    if (response.status < 200 || response.status > 299) throw this.#http.statusError(response, req, [token]);
     return parseJsonBody(response, req);
   }
 
@@ -199,14 +202,14 @@ export class C1Client {
     const response = await this.#http.send({ ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } });
     return { response, token };
   }
-}
 
-function tokenRefused(req: HttpRequest, response: HttpResponse, token: string, why: string): HygieneError {
-  const c1Message = c1ErrorMessage(response.body, [token]);
-  const what = describeRequest(req);
-  return new HygieneError('C1_AUTH_FAILED', `C1 refused the access token for ${what} (HTTP 401${c1Message ? `: ${c1Message}` : ''}): ${why}`, {
-    details: { request: what, status: 401, c1Message },
-  });
+  #tokenRefused(req: HttpRequest, response: HttpResponse, token: string, why: string): HygieneError {
+    const c1Message = this.#http.c1ErrorMessage(response.body, [token]);
+    const what = describeRequest(req);
+    return new HygieneError('C1_AUTH_FAILED', `C1 refused the access token for ${what} (HTTP 401${c1Message ? `: ${c1Message}` : ''}): ${why}`, {
+      details: { request: what, status: 401, c1Message },
+    });
+  }
 }
 
 // Re-exported so callers that build a client find the URL/tenant helpers beside it.

@@ -2,13 +2,16 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { realSleep, systemClock, type Clock, type Sleep } from '../clock.js';
 import { HygieneError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { secretRedactor, type SecretValues } from '../redact.js';
 import { USER_AGENT } from '../version.js';
 
 /**
  * The one place the tool talks HTTP to C1: timeouts, retries with backoff,
  * Retry-After, and turning transport failures into HygieneErrors. It knows
- * nothing about tokens or pagination; it never logs or quotes headers or
- * bodies, so credentials passing through it cannot leak from here.
+ * nothing about tokens or pagination; it never logs headers or bodies, and
+ * the one thing it quotes from a response (C1's error `message`) is first
+ * cleaned of every secret its owner registered through `secrets`, because a
+ * server or proxy may echo the Authorization header or the assertion back.
  */
 
 export interface HttpClientOptions {
@@ -33,6 +36,12 @@ export interface HttpClientOptions {
   maxBodyBytes?: number;
   /** Use this dispatcher instead of a private one (then `close()` leaves it open). */
   dispatcher?: Dispatcher;
+  /**
+   * The secret values in play right now (access token, assertion, client
+   * secret, key material). Called each time an error quotes a response, so
+   * it sees the token or assertion of that very request. Default: none.
+   */
+  secrets?: () => SecretValues;
 }
 
 export interface HttpRequest {
@@ -62,6 +71,10 @@ export interface HttpClient {
    * C1_TIMEOUT, C1_TLS, or C1_BAD_RESPONSE for a cut-off or oversized body.
    */
   send(request: HttpRequest): Promise<HttpResponse>;
+  /** `statusError` with the registered secrets (and `extra`) removed from C1's message. */
+  statusError(response: HttpResponse, request: HttpRequest, extra?: SecretValues): HygieneError;
+  /** `c1ErrorMessage` with the registered secrets (and `extra`) removed. */
+  c1ErrorMessage(body: string, extra?: SecretValues): string | null;
   /** Releases connections (only those of a dispatcher this client created). Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -114,6 +127,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: options.timeoutMs } });
   const { logger, timeoutMs, maxRetries } = options;
+  const currentSecrets = (extra: SecretValues = []): Array<string | null | undefined> => [...(options.secrets?.() ?? []), ...extra];
 
   async function attempt(req: HttpRequest): Promise<Omit<HttpResponse, 'attempts'> | TransportFailure> {
     const body = typeof req.body === 'function' ? await req.body() : (req.body ?? null);
@@ -191,6 +205,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   let closing: Promise<void> | null = null;
   return {
     send,
+    statusError: (response, request, extra) => statusError(response, request, currentSecrets(extra)),
+    c1ErrorMessage: (body, extra) => c1ErrorMessage(body, currentSecrets(extra)),
     // Idempotent: the audit closes its client in a finally block that may run after an earlier close.
     close: () => {
       closing ??= ownDispatcher ? dispatcher.close() : Promise.resolve();
@@ -284,10 +300,12 @@ const MAX_C1_MESSAGE_CHARS = 200;
 
 /**
  * The `message` of a C1 JSON error body (`{"code":…,"message":…}`), made safe
- * to print: control characters removed, length capped, and any of `scrub`
- * (values the caller sent and must not see echoed) replaced.
+ * to print: every one of `secrets` (values the caller sent or holds and must
+ * not see echoed, in their encoded forms too) replaced, then control
+ * characters removed and the length capped. Secrets go first, so the cap
+ * cannot cut one in half and leave a prefix that no longer matches.
  */
-export function c1ErrorMessage(body: string, scrub: readonly string[] = []): string | null {
+export function c1ErrorMessage(body: string, secrets: SecretValues): string | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -297,8 +315,7 @@ export function c1ErrorMessage(body: string, scrub: readonly string[] = []): str
   if (typeof parsed !== 'object' || parsed === null) return null;
   const message = (parsed as { message?: unknown }).message;
   if (typeof message !== 'string' || message.trim() === '') return null;
-  let safe = message;
-  for (const value of scrub) if (value.length >= 8) safe = safe.split(value).join('[redacted]');
+  let safe = secretRedactor(secrets)(message);
   // eslint-disable-next-line no-control-regex
   safe = safe.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return safe.length > MAX_C1_MESSAGE_CHARS ? `${safe.slice(0, MAX_C1_MESSAGE_CHARS)}…` : safe;
@@ -307,10 +324,11 @@ export function c1ErrorMessage(body: string, scrub: readonly string[] = []): str
 /**
  * The error for a final non-2xx response of an API call. 401 is not handled
  * here: whether it means "refresh the token" or "give up" is the caller's call.
+ * `secrets` are removed from C1's quoted message (see `c1ErrorMessage`).
  */
-export function statusError(response: HttpResponse, req: HttpRequest): HygieneError {
+export function statusError(response: HttpResponse, req: HttpRequest, secrets: SecretValues): HygieneError {
   const what = describeRequest(req);
-  const c1Message = c1ErrorMessage(response.body);
+  const c1Message = c1ErrorMessage(response.body, secrets);
   const suffix = c1Message ? `: ${c1Message}` : '';
   const details = { request: what, status: response.status, attempts: response.attempts, c1Message };
   switch (response.status) {

@@ -5,7 +5,7 @@ import type { C1Credentials } from '../config/types.js';
 import { HygieneError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { audienceFor, parseClientId, parseClientSecret, type ParsedClientSecret } from './credentials.js';
-import { c1ErrorMessage, describeRequest, parseJsonBody, RETRYABLE_STATUSES, type HttpClient, type HttpRequest } from './http.js';
+import { describeRequest, parseJsonBody, RETRYABLE_STATUSES, type HttpClient, type HttpRequest } from './http.js';
 
 /** Where bearer tokens for API calls come from. */
 export interface TokenSource {
@@ -15,6 +15,12 @@ export interface TokenSource {
   invalidate(): void;
   /** False for a ready access token: once C1 refuses it there is no way to get another. */
   readonly refreshable: boolean;
+  /**
+   * Every secret value this source holds or has sent recently (access
+   * tokens, the latest exchange's assertions, the client secret and its key
+   * material), for removing from anything quoted back from C1.
+   */
+  secrets(): string[];
 }
 
 export interface TokenSourceOptions {
@@ -35,6 +41,12 @@ const ASSERTION_SKEW_SECONDS = 120;
 const MAX_REFRESH_MARGIN_MS = 60_000;
 /** When C1 does not say how long a token lives, do not trust it for longer than this. */
 const DEFAULT_TOKEN_TTL_SECONDS = 300;
+/**
+ * Tokens remembered as secret after they are replaced: a request sent with
+ * the old one may still be answered (and echoed) after a refresh. Bounded so
+ * a long-running daemon does not collect every token it ever had.
+ */
+const RECENT_TOKENS_KEPT = 4;
 
 export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const { credentials } = options;
@@ -47,6 +59,7 @@ function staticTokenSource(token: string): TokenSource {
     getToken: () => Promise.resolve(token),
     invalidate: () => undefined,
     refreshable: false,
+    secrets: () => [token],
   };
 }
 
@@ -60,6 +73,8 @@ class ClientKeyTokenSource implements TokenSource {
   readonly refreshable = true;
   readonly #clientId: string;
   readonly #secret: ParsedClientSecret;
+  /** The client secret as configured, and its base64url payload (the JWK). */
+  readonly #secretTexts: string[];
   readonly #audience: string;
   readonly #tokenUrl: URL;
   readonly #http: HttpClient;
@@ -67,12 +82,18 @@ class ClientKeyTokenSource implements TokenSource {
   readonly #clock: Clock;
   #cached: CachedToken | null = null;
   #inFlight: Promise<string> | null = null;
+  /** Newest last; includes the cached token. */
+  #recentTokens: string[] = [];
+  /** Assertions signed for the latest exchange (one per attempt). */
+  #assertions: string[] = [];
 
   constructor(options: TokenSourceOptions & { credentials: Extract<C1Credentials, { kind: 'client-key' }> }) {
     this.#clientId = options.credentials.clientId;
     // Parsed up front so a malformed key fails before any network traffic.
     this.#audience = audienceFor(parseClientId(this.#clientId).tenantHost);
     this.#secret = parseClientSecret(options.credentials.clientSecret);
+    const secretText = options.credentials.clientSecret.reveal();
+    this.#secretTexts = [secretText, secretText.trim(), secretText.trim().split(':')[3] ?? ''];
     this.#tokenUrl = new URL(`${options.baseUrl}/auth/v1/token`);
     this.#http = options.http;
     this.#logger = options.logger;
@@ -93,15 +114,20 @@ class ClientKeyTokenSource implements TokenSource {
     this.#cached = null;
   }
 
+  secrets(): string[] {
+    return [...this.#secretTexts, this.#secret.jwk.d, ...this.#assertions, ...this.#recentTokens];
+  }
+
   async #fetchToken(): Promise<string> {
-    let assertion = '';
+    this.#assertions = [];
     const req: HttpRequest = {
       method: 'POST',
       url: this.#tokenUrl,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       // Signed afresh for each attempt: the assertion lives only 2 minutes.
       body: async () => {
-        assertion = await this.#signAssertion();
+        const assertion = await this.#signAssertion();
+        this.#assertions.push(assertion);
         return new URLSearchParams({
           grant_type: 'client_credentials',
           client_id: this.#clientId,
@@ -112,8 +138,8 @@ class ClientKeyTokenSource implements TokenSource {
     };
     const requestedAt = this.#clock().getTime();
     const response = await this.#http.send(req);
-    // Whatever C1 says back must not echo what we sent it.
-    const c1Message = c1ErrorMessage(response.body, [assertion, this.#secret.jwk.d]);
+    // Whatever C1 says back must not echo what we sent it (nor anything else secret).
+    const c1Message = this.#http.c1ErrorMessage(response.body, this.secrets());
     const detail = c1Message ? `: ${c1Message}` : '';
     if (RETRYABLE_STATUSES.has(response.status)) {
       // Still failing after retries: C1 is unavailable, which says nothing about the key.
@@ -132,6 +158,7 @@ class ClientKeyTokenSource implements TokenSource {
     const ttlMs = ttlSeconds * 1000;
     const margin = Math.min(MAX_REFRESH_MARGIN_MS, ttlMs / 10);
     this.#cached = { token, refreshAtMs: requestedAt + ttlMs - margin };
+    this.#recentTokens = [...this.#recentTokens, token].slice(-RECENT_TOKENS_KEPT);
     this.#logger.debug({ expiresInSeconds: ttlSeconds }, 'obtained a C1 access token');
     return token;
   }

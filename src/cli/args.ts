@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { HygieneError } from '../errors.js';
+import { parseTimestamp } from '../keys/timestamp.js';
 import { SEVERITIES, type Severity } from '../severity.js';
 
 export type Command =
@@ -105,14 +106,14 @@ export function parseCommand(argv: string[]): Command {
   }
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-
+/** The same strict RFC 3339 reading as API timestamps: "2026-02-30" is an error, not March 2. */
 function parseAsOf(text: string): Date {
-  const date = new Date(text);
-  if (!RFC3339.test(text) || Number.isNaN(date.getTime())) {
-    throw usageError(`--as-of "${text}" is not an RFC 3339 time (for example 2026-11-26T09:00:00Z)`);
+  const parsed = parseTimestamp(text);
+  if (parsed.kind !== 'valid') {
+    const why = parsed.kind === 'invalid' ? parsed.reason : 'a zero time';
+    throw usageError(`--as-of "${text}" is not an RFC 3339 time (${why}; for example 2026-11-26T09:00:00Z)`);
   }
-  return date;
+  return parsed.date;
 }
 
 function parseSeverity(text: string): Severity {

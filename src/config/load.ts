@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { clientSecretProblem, parseClientId } from '../c1/credentials.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
+import { redactSecrets } from '../redact.js';
 import type { Secret } from '../secret.js';
 import { normalizeApiUrl, parseSuppressionExpiry } from './checks.js';
 import { readEnvironment, type EnvSettings, type Environment, type FromEnv } from './env.js';
@@ -45,7 +46,7 @@ export async function validateConfig(options: LoadConfigOptions): Promise<Config
   const secrets = [env.settings.clientSecret, env.settings.accessToken, env.settings.smtpUrl].flatMap((s) =>
     s ? secretTexts(s.value) : [],
   );
-  const safeProblems = problems.map((problem) => ({ key: problem.key, message: redact(problem.message, secrets) }));
+  const safeProblems = problems.map((problem) => ({ key: problem.key, message: redactSecrets(problem.message, secrets) }));
   return { config: safeProblems.length === 0 ? resolved.config : null, problems: safeProblems };
 }
 
@@ -254,13 +255,12 @@ function secretTexts(secret: Secret): string[] {
   const texts = [value];
   try {
     const password = new URL(value).password;
-    if (password !== '') texts.push(password, decodeURIComponent(password));
+    if (password !== '') texts.push(password);
+    // Separately: a malformed %-escape throws here and must not lose the raw password above.
+    if (password !== '') texts.push(decodeURIComponent(password));
   } catch {
-    // not a URL: only the whole value is secret
+    // not a URL (or an undecodable password): what was collected is all that is known
   }
-  return texts.filter((text) => text.length >= 6);
-}
-
-function redact(message: string, secrets: string[]): string {
-  return secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+  // Too-short values are left to `redactSecrets`' own minimum length.
+  return texts;
 }

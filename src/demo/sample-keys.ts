@@ -3,7 +3,7 @@
  * to "now" so every rule of the catalogue fires at least once whenever the
  * demo runs, next to keys that are clean.
  */
-const DAY = 86_400_000;
+import { DAY_MS as DAY } from '../clock.js';
 
 export const DEMO_TENANT = 'acme.conductor.one';
 

@@ -1,4 +1,5 @@
 import { open, rename, link, lstat, unlink, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -8,11 +9,12 @@ import { basename, dirname, join } from 'node:path';
  * fsynced, then renamed (or hard-linked) into place, and the directory is
  * fsynced so the rename itself survives a crash.
  *
- * The temp name is `.<target name>.<pid>.tmp`: hidden, recognisable, and
- * distinct per process, so two processes writing the same target never share
- * a temp file. A leftover from a crashed process with the same pid (always
- * pid 1 in a container) is simply overwritten. One process must not write the
- * same target twice concurrently; the audit pipeline never does.
+ * The temp name is `.<target name>.<host>.<pid>.tmp`: hidden, recognisable,
+ * and distinct per process, so two processes writing the same target never
+ * share a temp file — including two containers on one volume, which often
+ * both run as pid 1 but never share a host name. A leftover from a crashed
+ * process with the same host and pid is simply overwritten. One process must
+ * not write the same target twice concurrently; the audit pipeline never does.
  */
 export interface AtomicWriteOptions {
   /** Permission bits of the written file, applied with fchmod so the umask cannot widen or narrow them. */
@@ -28,7 +30,9 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     await removeQuietly(temp);
     throw error;
   }
-  await fsyncDirectory(dirname(target));
+  // The target is replaced now; failing after this point would report a
+  // write as failed that readers already see. Durability is best effort.
+  await fsyncDirectory(dirname(target)).catch(() => undefined);
 }
 
 /**
@@ -67,10 +71,14 @@ export async function writeFileExclusive(
   }
 }
 
+/** The host name, reduced to characters that are safe in a file name on any filesystem. */
+const HOST_TAG = hostname().replace(/[^A-Za-z0-9-]/g, '_').slice(0, 64) || 'host';
+
 /** The temp path used for `target`; exported so tests can name the exact file a writer will create. */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  return join(dirname(target), `.${basename(target)}.${HOST_TAG}.${process.pid}.tmp`);
 }
+
 
 async function writeTempFile(target: string, data: string | Uint8Array, mode: number): Promise<string> {
   const temp = tempPathFor(target);

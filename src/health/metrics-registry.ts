@@ -40,11 +40,6 @@ abstract class Metric {
     this.#values.set(key, { labels: previous?.labels ?? { ...labels }, value: update(previous?.value) });
   }
 
-  /** Drops every sample, e.g. before re-filling a gauge whose label sets come from data. */
-  reset(): void {
-    this.#values.clear();
-  }
-
   render(): string {
     const lines = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${this.type}`];
     for (const { labels, value } of this.#values.values()) {

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../clock.js';
 import { isAtLeast, severityRank, type Severity } from '../severity.js';
 import type { Finding } from '../rules/types.js';
 import type { DueFinding, DueReason, LifecycleState, TrackedFinding } from './types.js';
@@ -6,7 +7,6 @@ import type { DueFinding, DueReason, LifecycleState, TrackedFinding } from './ty
 export { markFailureNoticeSent, recordFailure, recordSuccess } from './failure-streak.js';
 export type { DueFinding, DueReason } from './types.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface AlertPolicy {
   minSeverity: Severity;
@@ -38,7 +38,10 @@ export function selectDue(state: LifecycleState, findings: readonly Finding[], n
 function dueReason(entry: TrackedFinding | undefined, severity: Severity, now: Date, renotifyAfterMs: number): DueReason | null {
   if (!entry || entry.lastAlertedAt === null || entry.lastAlertedSeverity === null) return 'new';
   if (severityRank(severity) > severityRank(entry.lastAlertedSeverity)) return 'severity-raised';
-  if (now.getTime() - Date.parse(entry.lastAlertedAt) > renotifyAfterMs) return 'renotify';
+  const sinceAlertMs = now.getTime() - Date.parse(entry.lastAlertedAt);
+  // An alert "in the future" was recorded by a run with a later --as-of; without
+  // this it would silence reminders until that date comes.
+  if (sinceAlertMs > renotifyAfterMs || sinceAlertMs < 0) return 'renotify';
   return null;
 }
 

@@ -62,7 +62,7 @@ const stateSchema = z.strictObject({
  * `state.json.corrupt-<timestamp>` (kept for a human to look at) with a
  * warning, and the run goes on with empty state: losing alert history means
  * some alerts repeat once, which beats never auditing again. Any other read
- * error (permissions, I/O) is thrown as STATE_WRITE_FAILED, because carrying
+ * error (permissions, I/O) is thrown as STATE_READ_FAILED, because carrying
  * on would re-alert everything and then overwrite the unreadable file.
  */
 export async function loadState(
@@ -77,7 +77,7 @@ export async function loadState(
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return emptyState();
-    throw new HygieneError('STATE_WRITE_FAILED', `could not read the state file ${path}: ${describe(error)}`, { cause: error, details: { path } });
+    throw new HygieneError('STATE_READ_FAILED', `could not read the state file ${path}: ${describe(error)}`, { cause: error, details: { path } });
   }
 
   const problem = parseProblem(text);

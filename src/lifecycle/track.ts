@@ -27,6 +27,12 @@ export function trackFindings(
   findings: readonly Finding[],
   suppressed: readonly SuppressedFinding[],
   now: Date,
+  /**
+   * Whether this run could have found the remembered finding again. One it did
+   * not look for (its rule is now disabled, or the key's field could not be
+   * parsed this time) is kept as it was: absent is not "resolved".
+   */
+  wasChecked: (previous: TrackedFinding) => boolean = () => true,
 ): TrackResult {
   const nowIso = now.toISOString();
   // A Map, not an object literal: a fingerprint is API-derived text and must not be able to hit `__proto__`.
@@ -56,6 +62,10 @@ export function trackFindings(
   const newlyResolvedAfterAlert: ResolvedFinding[] = [];
   for (const [fingerprint, previous] of Object.entries(state.findings)) {
     if (tracked.has(fingerprint)) continue;
+    if (!wasChecked(previous)) {
+      tracked.set(fingerprint, previous);
+      continue;
+    }
     const gone: ResolvedFinding = {
       fingerprint,
       ruleId: previous.ruleId,

@@ -1,4 +1,5 @@
-import { SEVERITIES, severityRank } from '../severity.js';
+import { compareFindings } from '../rules/evaluate.js';
+import { SEVERITIES } from '../severity.js';
 import type { Finding } from '../rules/types.js';
 import { toSafeLine } from './sanitize.js';
 import type { AuditReport } from './types.js';
@@ -53,15 +54,9 @@ export function renderSummary(report: AuditReport, options: SummaryOptions = {})
   return `${lines.join('\n')}\n`;
 }
 
-/** Highest severity first; ties in a stable, readable order. */
+/** Highest severity first, in the report's own (locale-independent) order. */
 function worstFirst(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.displayName.localeCompare(b.displayName) ||
-      a.fingerprint.localeCompare(b.fingerprint),
-  );
+  return [...findings].sort(compareFindings);
 }
 
 function safe(value: string, maxLength = MAX_VALUE_LENGTH): string {

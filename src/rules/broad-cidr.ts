@@ -16,15 +16,17 @@ export const meta: RuleMeta = {
 
 /**
  * Fires when a valid entry's prefix is shorter than `minPrefixV4` (IPv4) or
- * `minPrefixV6` (IPv6); a prefix equal to the minimum is fine.
+ * `minPrefixV6` (IPv6); a prefix equal to the minimum is fine. An entry that
+ * allows every address (/0) always fires, critical.
  */
 export const broadCidr: Rule = {
   meta,
   evaluate(key, { options }) {
     if (key.allowSourceCidr === null) return null;
     const { minPrefixV4, minPrefixV6 } = options.broadCidr;
+    // A /0 is always broad, even when a minimum of 0 would otherwise allow it.
     const offending = key.allowSourceCidr.valid.filter(
-      (entry) => entry.prefix < (entry.version === 4 ? minPrefixV4 : minPrefixV6),
+      (entry) => entry.prefix === 0 || entry.prefix < (entry.version === 4 ? minPrefixV4 : minPrefixV6),
     );
     if (offending.length === 0) return null;
     const everything = offending.some((entry) => entry.prefix === 0);

@@ -76,6 +76,28 @@ export function evaluateKeys(keys: readonly NormalizedKey[], input: EvaluationIn
 }
 
 /**
+ * Answers "did this evaluation look for rule R on key K?" for findings
+ * remembered from earlier runs: no when R is disabled now or K's field that R
+ * reads could not be parsed this time. A key that is gone, or expired, was
+ * looked at: its old findings are really resolved.
+ */
+export function evaluationCoverage(
+  keys: readonly NormalizedKey[],
+  rules: AppConfig['rules'],
+  catalogue: readonly Rule[] = RULES,
+): (ruleId: string, credentialId: string) => boolean {
+  const disabled = new Set(rules.disabled);
+  const metaById = new Map(catalogue.map((rule) => [rule.meta.id, rule.meta]));
+  const keyById = new Map(keys.map((key) => [key.id, key]));
+  return (ruleId, credentialId) => {
+    const meta = metaById.get(ruleId);
+    if (meta === undefined || disabled.has(ruleId)) return false;
+    const key = keyById.get(credentialId);
+    return key === undefined || !readsInvalidField(meta, key);
+  };
+}
+
+/**
  * Identifies "this rule about this key" across runs, whatever its severity or
  * message, so the lifecycle can tell new findings from known ones.
  */

@@ -5,7 +5,9 @@
  * kept too: "1 day" for a key that expires in 47 hours would understate it.
  */
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../clock.js';
+
+export { DAY_MS };
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 

@@ -1,4 +1,4 @@
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from '../clock.js';
 /** Look a little over a week ahead so weekday-only schedules see their weekend gap. */
 const LOOKAHEAD_MS = 8 * DAY_MS;
 const MAX_SAMPLES = 400;

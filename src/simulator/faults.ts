@@ -14,9 +14,12 @@ export type Fault =
   /**
    * Answer with this status and a C1-style error body. `retryAfter` sets the
    * `Retry-After` header: a number is seconds, a Date becomes an HTTP date,
-   * a string is sent as is.
+   * a string is sent as is. `echoCredentials` appends to the message what
+   * the request carried (its Authorization header and any form
+   * `client_assertion`), as a careless server or proxy might, to prove the
+   * client never repeats a credential it is sent back.
    */
-  | { kind: 'status'; status: number; retryAfter?: number | Date | string; message?: string }
+  | { kind: 'status'; status: number; retryAfter?: number | Date | string; message?: string; echoCredentials?: boolean }
   /** Hold the response back this long, then answer normally (for client timeouts). */
   | { kind: 'delay'; ms: number }
   /** A 200 whose body is not valid JSON. */

@@ -150,7 +150,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (fault?.kind === 'delay') delay += fault.ms;
     if (!(await wait(delay)) || res.destroyed) return;
 
-    if (fault && applyResponseFault(fault, res)) return;
+    if (fault && applyResponseFault(fault, req, body, res)) return;
     if (fault?.kind === 'expire-tokens') authority.revokeAll();
     const repeatPageToken = fault?.kind === 'repeat-page-token';
 
@@ -231,12 +231,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   /** Answers for the faults that replace the response entirely; returns false for the others. */
-  function applyResponseFault(fault: Fault, res: ServerResponse): boolean {
+  function applyResponseFault(fault: Fault, req: IncomingMessage, body: string, res: ServerResponse): boolean {
     switch (fault.kind) {
       case 'status': {
         const headers: Record<string, string> = {};
         if (fault.retryAfter !== undefined) headers['retry-after'] = formatRetryAfter(fault.retryAfter);
-        sendError(res, fault.status, fault.message ?? `simulated HTTP ${fault.status}`, headers);
+        let message = fault.message ?? `simulated HTTP ${fault.status}`;
+        if (fault.echoCredentials) message += echoedCredentials(req, body);
+        sendError(res, fault.status, message, headers);
         return true;
       }
       case 'malformed-json':
@@ -328,6 +330,15 @@ function parsePageSize(raw: string | null, fallback: number, max: number): numbe
   if (raw !== null && raw !== '' && !/^\d+$/.test(raw)) return null;
   const size = raw === null || raw === '' || Number(raw) === 0 ? fallback : Number(raw);
   return Math.max(1, Math.min(size, max));
+}
+
+/** What a request carried that a server must never repeat, as a careless one would: ` (denied for Bearer …; client_assertion=…)`. */
+function echoedCredentials(req: IncomingMessage, body: string): string {
+  const parts: string[] = [];
+  if (req.headers.authorization !== undefined) parts.push(`denied for ${req.headers.authorization}`);
+  const assertion = new URLSearchParams(body).get('client_assertion');
+  if (assertion !== null) parts.push(`client_assertion=${assertion}`);
+  return parts.length > 0 ? ` (${parts.join('; ')})` : ' (no credentials received)';
 }
 
 function formatRetryAfter(value: number | Date | string): string {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/report/types.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { AS_OF, FIXTURE_KEYS, FIXTURE_ROLES, fixtureItems } from './fixture-tenant.js';
 
 let sim: Simulator;
@@ -124,6 +125,39 @@ describe('audit against the simulator', () => {
     expect(report.resolved.map((r) => [r.credentialId, r.ruleId])).toEqual([['open-cidr', 'broad-cidr']]);
     const stillThere = report.findings.find((f) => f.credentialId === 'broad-cidr');
     expect(stillThere?.firstSeenAt).toBe('2026-11-26T12:00:00.000Z');
+  });
+
+  it('does not call the findings of a rule that was just disabled "resolved"', async () => {
+    expect((await runCli(['audit', '--as-of', AS_OF], { env: env() })).code).toBe(0);
+    const config = join(dir, 'disable.json');
+    await writeFile(config, JSON.stringify({ rules: { disabled: ['broad-cidr'] } }));
+    expect((await runCli(['audit', '--config', config, '--as-of', AS_OF], { env: env() })).code).toBe(0);
+    const report = await readLatest();
+    expect(report.findings.some((f) => f.ruleId === 'broad-cidr')).toBe(false);
+    expect(report.resolved).toEqual([]);
+  });
+
+  it('sends no alert it cannot record, and says so with exit 4', async () => {
+    const sink = await startSmtpSink();
+    try {
+      const blocker = join(dir, 'not-a-dir');
+      await writeFile(blocker, 'a file where the state dir should be');
+      const mailEnv = env({
+        STATE_DIR: join(blocker, 'state'),
+        SMTP_URL: sink.url(),
+        ALERT_EMAIL_TO: 'secops@example.com',
+        ALERT_EMAIL_FROM: 'c1-hygiene@example.com',
+      });
+      for (let run = 0; run < 2; run++) {
+        const result = await runCli(['audit', '--as-of', AS_OF], { env: mailEnv });
+        expect(result.code).toBe(4);
+        expect(result.stderr).toContain('state');
+      }
+      expect(sink.received).toHaveLength(0);
+      expect((await readLatest()).summary.findings).toBeGreaterThan(0);
+    } finally {
+      await sink.close();
+    }
   });
 
   it('applies suppressions, severity overrides and disabled rules from the config', async () => {
@@ -262,6 +296,7 @@ describe('usage and configuration errors exit 2 and fetch nothing', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [[], /no command/],
     [['audit', '--as-of', 'yesterday'], /--as-of "yesterday"/],
+    [['audit', '--as-of', '2026-02-30T00:00:00Z'], /--as-of "2026-02-30T00:00:00Z" .*no such calendar date/],
     [['audit', '--fail-on', 'severe'], /--fail-on "severe"/],
     [['audit', '--bogus'], /bogus/],
     [['validate', '--dry-run'], /--dry-run does not apply to "validate"/],

@@ -36,6 +36,35 @@ function expectAll(text: string, needles: ReadonlyArray<string | RegExp>, file: 
   }
 }
 
+/** `KEY=value` lines of a dotenv file; with `includeCommented`, also the `# KEY=value` ones offered as options. */
+function dotenvEntries(text: string, includeCommented: boolean): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (!match || (match[1] !== undefined && !includeCommented)) continue;
+    entries.set(match[2]!, match[3]!);
+  }
+  return entries;
+}
+
+/** Variable names in the `environment:` blocks of a compose file, in map (`KEY: v`) or list (`- KEY=v`) form. */
+function composeEnvironmentKeys(text: string): string[] {
+  const keys: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const header = /^(\s*)environment:\s*$/.exec(lines[i]!);
+    if (!header) continue;
+    for (let j = i + 1; j < lines.length; j++) {
+      const line = lines[j]!;
+      if (line.trim() === '' || line.trim().startsWith('#')) continue;
+      if (line.length - line.trimStart().length <= header[1]!.length) break;
+      const entry = /^\s*(?:-\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*[:=]/.exec(line);
+      if (entry) keys.push(entry[1]!);
+    }
+  }
+  return keys;
+}
+
 /** Validates a config as the workload would load it; `env` is what the manifest adds (SMTP_URL only as presence). */
 async function configProblems(json: string, env: Record<string, string>): Promise<unknown[]> {
   const dir = await mkdtemp(join(tmpdir(), 'c1-deploy-config-'));
@@ -77,12 +106,19 @@ describe('deployment files', () => {
 
   it('compose runs the scheduler read-only next to a pinned mail catcher', async () => {
     const text = await read('compose.yaml');
-    expectAll(
-      text,
-      ['read_only: true', '- /tmp', 'SMTP_URL: smtp://mailpit:1025', 'env_file: .env', '- reports:/reports', '- state:/state', 'cap_drop:'],
-      'compose.yaml',
-    );
+    expectAll(text, ['read_only: true', '- /tmp', 'env_file: .env', '- reports:/reports', '- state:/state', 'cap_drop:'], 'compose.yaml');
     expect(text).toMatch(/image: axllent\/mailpit:v\d+\.\d+\.\d+\n/);
+    expect(dotenvEntries(await read('.env.example'), false).get('SMTP_URL')).toBe('smtp://mailpit:1025');
+  });
+
+  it('compose hard-codes no variable that .env.example offers, since `environment:` would override the .env value', async () => {
+    const offered = dotenvEntries(await read('.env.example'), true);
+    expect([...offered.keys()]).toEqual(expect.arrayContaining(['SMTP_URL', 'C1_CLIENT_ID', 'C1_CLIENT_SECRET', 'AUDIT_CRON']));
+    // The parser must see entries in both forms, or an empty result below would prove nothing.
+    expect(composeEnvironmentKeys('s:\n  a:\n    environment:\n      SMTP_URL: x\n    ports: []\n  b:\n    environment:\n      - LOG_LEVEL=debug\n')).toEqual(['SMTP_URL', 'LOG_LEVEL']);
+
+    const hardCoded = composeEnvironmentKeys(await read('compose.yaml'));
+    expect(hardCoded.filter((key) => offered.has(key))).toEqual([]);
   });
 
   it('holds no secret values outside the example files, and no tabs', async () => {
@@ -104,8 +140,9 @@ describe('deployment files', () => {
   });
 
   it('the configs shipped with compose and the ConfigMap pass the real config validation', async () => {
-    // compose.yaml sets SMTP_URL; .env.example sets the addresses.
-    const composeEnv = { SMTP_URL: 'smtp://mailpit:1025', ALERT_EMAIL_TO: 'security-team@example.com', ALERT_EMAIL_FROM: 'c1-hygiene@example.com' };
+    // Compose passes .env as it is; the example's blanks are the user's to fill in.
+    const composeEnv = Object.fromEntries([...dotenvEntries(await read('.env.example'), false)].filter(([, value]) => value !== ''));
+    expect(composeEnv).toMatchObject({ SMTP_URL: expect.any(String), ALERT_EMAIL_TO: expect.any(String), ALERT_EMAIL_FROM: expect.any(String) });
     expect(await configProblems(await read('compose.config.json'), composeEnv)).toEqual([]);
 
     const configMap = await read('kubernetes/configmap.yaml');

@@ -29,6 +29,7 @@ const cases: Case[] = [
   { name: 'same severity inside the renotify window', state: alertedAt('high'), severity: 'high', now: daysAfter(T0, 3), expected: null },
   { name: 'exactly renotifyAfterDays later', state: alertedAt('high'), severity: 'high', now: daysAfter(T0, 7), expected: null },
   { name: 'just past renotifyAfterDays', state: alertedAt('high'), severity: 'high', now: daysAfter(T0, 7, 1), expected: 'renotify' },
+  { name: 'alerted "in the future" (a run with a later --as-of)', state: alertedAt('high'), severity: 'high', now: daysAfter(T0, 0, -1), expected: 'renotify' },
   { name: 'severity rose', state: alertedAt('medium'), severity: 'high', now: daysAfter(T0, 1), expected: 'severity-raised' },
   { name: 'severity dropped', state: alertedAt('critical'), severity: 'high', now: daysAfter(T0, 1), expected: null },
   { name: 'dropped below minSeverity long after', state: alertedAt('high'), severity: 'low', now: daysAfter(T0, 30), expected: null },

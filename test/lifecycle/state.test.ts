@@ -83,12 +83,12 @@ describe('loadState', () => {
     expect(String(warnings[0]?.reason)).toContain(reason);
   });
 
-  it('throws STATE_WRITE_FAILED when the state path cannot be read (not a file)', async () => {
+  it('throws STATE_READ_FAILED when the state path cannot be read (not a file)', async () => {
     await mkdir(join(root, 'state.json'));
     const { logger } = captureLogger();
     const error = await loadState(root, logger, clock).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HygieneError);
-    expect((error as HygieneError).code).toBe('STATE_WRITE_FAILED');
+    expect((error as HygieneError).code).toBe('STATE_READ_FAILED');
   });
 });
 

@@ -38,6 +38,13 @@ describe('trackFindings', () => {
     expect(raised.state.findings[a.fingerprint]).toMatchObject({ severity: 'critical', displayName: 'Renamed' });
   });
 
+  it('keeps, unresolved, a remembered finding this run did not look for', () => {
+    const first = trackFindings(emptyState(), [a, b], [], T0);
+    const second = trackFindings(first.state, [a], [], daysAfter(T0, 1), (previous) => previous.ruleId !== 'unused');
+    expect(second.resolved).toEqual([]);
+    expect(second.state.findings[b.fingerprint]).toEqual(first.state.findings[b.fingerprint]);
+  });
+
   it('reports gone fingerprints as resolved and forgets them', () => {
     const first = trackFindings(emptyState(), [a, b], [], T0);
     const second = trackFindings(first.state, [a], [], daysAfter(T0, 1));

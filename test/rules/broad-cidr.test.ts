@@ -45,6 +45,13 @@ testRule(broadCidr, {
       escalateTo: 'critical',
     },
     {
+      name: '/0 is critical even when the minimum prefix is set to 0',
+      key: only(cidr('0.0.0.0/0', 4, 0), cidr('10.0.0.0/8', 4, 8)),
+      context: { options: ruleOptions({ broadCidr: { minPrefixV4: 0, minPrefixV6: 0 } }) },
+      message: 'allows 0.0.0.0/0, every IPv4 address',
+      escalateTo: 'critical',
+    },
+    {
       name: 'only the offending entries are listed',
       key: only(cidr('203.0.113.0/24', 4, 24), cidr('10.0.0.0/8', 4, 8), cidr('0.0.0.0/0', 4, 0)),
       message: 'allows 10.0.0.0/8 (16,777,216 IPv4 addresses; minimum prefix /16); 0.0.0.0/0, every IPv4 address',

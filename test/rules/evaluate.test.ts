@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Suppression } from '../../src/config/types.js';
 import type { NormalizedKey } from '../../src/keys/types.js';
 import { RULES } from '../../src/rules/index.js';
-import { evaluateKeys, fingerprint, type EvaluationInput } from '../../src/rules/evaluate.js';
+import { evaluateKeys, evaluationCoverage, fingerprint, type EvaluationInput } from '../../src/rules/evaluate.js';
 import type { RoleInfo, Rule } from '../../src/rules/types.js';
 import { DAY, NOW, at, buildKey, cidr, ruleOptions, rulesConfig } from '../helpers/keys.js';
 
@@ -245,5 +245,27 @@ describe('evaluateKeys', () => {
     const key = buildKey({ scopedRoles: ['r1'] });
     expect(ruleIds(run([key], { rules, roles }))).toEqual(['broad-roles']);
     expect(ruleIds(run([key], { rules }))).toEqual([]);
+  });
+});
+
+describe('evaluationCoverage', () => {
+  const broken = buildKey({ id: 'broken', lastUsedAt: null, invalidFields: ['lastUsedAt'] });
+  const fine = buildKey({ id: 'fine' });
+  const covered = evaluationCoverage([broken, fine], rulesConfig({ disabled: ['long-lived'] }));
+
+  it('says a rule was looked for on a key it ran on', () => {
+    expect(covered('unused', 'fine')).toBe(true);
+    expect(covered('no-expiry', 'broken')).toBe(true);
+  });
+
+  it('says no for a disabled rule, an unknown rule, and a rule whose field did not parse', () => {
+    expect(covered('long-lived', 'fine')).toBe(false);
+    expect(covered('retired-rule', 'fine')).toBe(false);
+    expect(covered('unused', 'broken')).toBe(false);
+    expect(covered('never-used', 'broken')).toBe(false);
+  });
+
+  it('says yes for a key that is gone: its findings are really resolved', () => {
+    expect(covered('unused', 'deleted-key')).toBe(true);
   });
 });

@@ -94,14 +94,34 @@ describe('c1-hygiene schedule', () => {
     expect(logged(running, 'schedule stopped')).toBe(true);
   });
 
-  it('abandons an audit that outlives the shutdown grace: exits 3 and writes no report', async () => {
+  it('abandons an audit that outlives the shutdown grace: logs an error, writes no report, exits 0', async () => {
     simulator.setLatency(5_000);
     const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 1 });
 
     await waitFor('the audit to start', () => logged(running, 'audit started'), 20_000);
     running.child.kill('SIGTERM');
-    expect(await running.exited).toBe(3);
+    expect(await running.exited).toBe(0);
+    const abandoned = logLines(running.stderr()).find((line) => String(line.msg).startsWith('audit still running when the shutdown grace ran out'));
+    expect(abandoned).toMatchObject({ level: 50, signal: 'SIGTERM', graceSeconds: 1 });
     expect(await reports()).not.toContain('latest.json');
+  });
+
+  it('exits 2 before any audit when the health port is taken, naming the port', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = blocker.address() as { port: number };
+      const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, healthPort: port });
+
+      expect(await running.exited).toBe(2);
+      const printed = logLines(running.stderr()).find((line) => typeof line.text === 'string' && line.text.startsWith('c1-hygiene: '));
+      expect(printed?.text).toContain(`:${port} `);
+      expect(printed?.text).toContain('schedule.healthPort');
+      expect(logged(running, 'audit started')).toBe(false);
+      expect(await reports()).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
   });
 
   it('exits at once with 130 on a second signal, abandoning the audit in flight', async () => {
