@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The JSON results let CI print a one-line "N passed, N failed" summary.
+    reporters: ['default', ['json', { outputFile: 'test-results/results.json' }]],
   },
 });

@@ -53,41 +53,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
   let report: AuditReport;
   let state: LifecycleState;
   try {
-    const credentials = requireCredentials(config);
-    const collected = await collectFromC1(config, credentials, { logger, clock: deps.clock });
-    const normalized = normalizeKeys(collected.items, now);
-    const evaluated = evaluateKeys(normalized.active, {
-      now,
-      rules: config.rules,
-      roles: collected.roles,
-      suppressions: config.suppressions,
-    });
-    state = await loadState(config.state.dir, logger, deps.clock, { readOnly: request.dryRun });
-    const covered = evaluationCoverage(normalized.active, config.rules);
-    const tracked = trackFindings(state, evaluated.findings, evaluated.suppressed, now, (previous) =>
-      covered(previous.ruleId, previous.credentialId),
-    );
-    state = tracked.state;
-    report = buildReport({
-      runId,
-      tenant: collected.tenant,
-      asOf: now,
-      startedAt,
-      finishedAt: deps.clock(),
-      scanned: normalized.active,
-      deletedCount: normalized.deleted.length,
-      skippedCount: collected.rejected.length,
-      findings: tracked.findings,
-      suppressed: tracked.suppressed,
-      resolved: tracked.resolved,
-      warnings: [
-        ...collected.rejected,
-        ...collected.warnings,
-        ...normalized.warnings,
-        ...suppressionWarnings(config.suppressions, [...evaluated.findings, ...evaluated.suppressed], now),
-      ],
-      rules: ruleCatalogue(config.rules),
-    });
+    ({ report, state } = await assemble(request, { runId, startedAt, now, logger, clock: deps.clock }));
   } catch (err) {
     return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
   }
@@ -129,6 +95,52 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
   const exitCode = base === EXIT.ok ? failOnExit(report, request.failOn, base) : base;
   logger.info({ exitCode, findings: report.findings.length, reportPath, alerted: delivery.delivered ? plan.due.length : 0 }, 'audit finished');
   return outcome(exitCode, report, reportPath, delivery.error, startedAt, deps.clock());
+}
+
+/**
+ * Everything up to the report object: fetch, normalise, evaluate, and diff
+ * against the remembered findings. Writes nothing; throws on failure.
+ */
+async function assemble(
+  { config, dryRun }: AuditRequest,
+  context: { runId: string; startedAt: Date; now: Date; logger: Logger; clock: Clock },
+): Promise<{ report: AuditReport; state: LifecycleState }> {
+  const { now } = context;
+  const credentials = requireCredentials(config);
+  const collected = await collectFromC1(config, credentials, { logger: context.logger, clock: context.clock });
+  const normalized = normalizeKeys(collected.items, now);
+  const evaluated = evaluateKeys(normalized.active, {
+    now,
+    rules: config.rules,
+    roles: collected.roles,
+    suppressions: config.suppressions,
+  });
+  const previous = await loadState(config.state.dir, context.logger, context.clock, { readOnly: dryRun });
+  const covered = evaluationCoverage(normalized.active, config.rules);
+  const tracked = trackFindings(previous, evaluated.findings, evaluated.suppressed, now, (previous) =>
+    covered(previous.ruleId, previous.credentialId),
+  );
+  const report = buildReport({
+    runId: context.runId,
+    tenant: collected.tenant,
+    asOf: now,
+    startedAt: context.startedAt,
+    finishedAt: context.clock(),
+    scanned: normalized.active,
+    deletedCount: normalized.deleted.length,
+    skippedCount: collected.rejected.length,
+    findings: tracked.findings,
+    suppressed: tracked.suppressed,
+    resolved: tracked.resolved,
+    warnings: [
+      ...collected.rejected,
+      ...collected.warnings,
+      ...normalized.warnings,
+      ...suppressionWarnings(config.suppressions, [...evaluated.findings, ...evaluated.suppressed], now),
+    ],
+    rules: ruleCatalogue(config.rules),
+  });
+  return { report, state: tracked.state };
 }
 
 /** The tenant for a failure notice; the audit may have failed before it learnt it from the API. */

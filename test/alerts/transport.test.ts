@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
+import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeFailureNotice } from '../../src/alerts/failure-notice.js';
-import { createMailer, describeEndpoint, scrubberFor, type Mailer } from '../../src/alerts/transport.js';
+import { createMailer, describeEndpoint, isLoopbackHost, scrubberFor, smtpTransportOptions, type Mailer } from '../../src/alerts/transport.js';
 import { HygieneError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { SINK_CERT_PEM, startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { captureLogger } from '../lifecycle/capture-logger.js';
 import { emailConfig, noSleep } from './mail-config.js';
 
@@ -189,6 +190,131 @@ describe('createMailer', () => {
     await mailer(emailConfig(trusted), silentLogger()).send(message);
     expect(smtp.received).toHaveLength(1);
     expect(smtp.received[0]?.secure).toBe(true);
+  });
+});
+
+describe('implicit TLS (smtps://)', () => {
+  it('delivers with AUTH over TLS from the first byte, verifying the certificate against a trusted CA', async () => {
+    const smtp = await sink({ secure: true, auth: { user: USER, pass: PASSWORD } });
+    const url = smtp.url({ user: USER, pass: PASSWORD });
+    expect(url).toMatch(/^smtps:\/\//);
+    const { logger, lines } = captureLogger();
+
+    // Certificate checks stay on: the self-signed certificate is refused until it is trusted.
+    const untrusted = await deliveryError(mailer(emailConfig(url), logger).send(message));
+    expect(untrusted.message).toMatch(/certificate/i);
+    expect(smtp.authAttempts).toEqual([]);
+    expectNoPassword(traces(untrusted, lines));
+
+    // `tls.ca` passes through the URL like any TLS option: trusting this one certificate makes it work, still verified.
+    const trusted = `${url}/?tls.ca=${encodeURIComponent(SINK_CERT_PEM)}`;
+    const result = await mailer(emailConfig(trusted), logger).send(message);
+    expect(result.accepted).toHaveLength(2);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]?.secure).toBe(true);
+    expect(smtp.received[0]?.user).toBe(USER);
+    expect(smtp.received[0]?.parsed.subject).toBe(message.subject);
+    expectNoPassword(lines.join('\n'));
+  });
+});
+
+describe('TLS required for credentials to a remote host', () => {
+  const creds = `${encodeURIComponent(USER)}:${encodeURIComponent(PASSWORD)}`;
+
+  it.each([
+    ['a remote host name', `smtp://${creds}@mail.example.com:587`],
+    ['a remote address', `smtp://${creds}@192.0.2.10`],
+    ['a user without password', 'smtp://alerts@mail.example.com'],
+    ['a password without user', 'smtp://:secret-pass@mail.example.com'],
+    ['an unrelated query option', `smtp://${creds}@mail.example.com/?tls.servername=mx.example.com`],
+    ['ignoreTLS turned off', `smtp://${creds}@mail.example.com/?ignoreTLS=false`],
+  ])('requires TLS for %s', (_name, url) => {
+    expect(smtpTransportOptions(url, 5000).requireTLS).toBe(true);
+  });
+
+  it.each([
+    ['no credentials', 'smtp://mail.example.com:25'],
+    ['implicit TLS', `smtps://${creds}@mail.example.com`],
+    ['127.0.0.1', `smtp://${creds}@127.0.0.1:2525`],
+    ['elsewhere in 127.0.0.0/8', `smtp://${creds}@127.8.9.10`],
+    ['::1', `smtp://${creds}@[::1]:2525`],
+    ['localhost', `smtp://${creds}@localhost`],
+    ['LOCALHOST', `smtp://${creds}@LOCALHOST:25`],
+    ['an explicit opt-out', `smtp://${creds}@mail.example.com/?requireTLS=false`],
+    ['an explicit requireTLS=true (the URL sets it itself)', `smtp://${creds}@mail.example.com/?requireTLS=true`],
+    ['an explicit ignoreTLS', `smtp://${creds}@mail.example.com/?ignoreTLS=true`],
+    ['an explicit opportunisticTLS', `smtp://${creds}@mail.example.com/?opportunisticTLS=true`],
+  ])('adds nothing for %s', (_name, url) => {
+    expect(smtpTransportOptions(url, 5000).requireTLS).toBeUndefined();
+  });
+
+  it('keeps the URL and applies the timeout to every phase', () => {
+    const url = `smtp://${creds}@mail.example.com`;
+    expect(smtpTransportOptions(url, 1234)).toMatchObject({
+      url,
+      connectionTimeout: 1234,
+      greetingTimeout: 1234,
+      socketTimeout: 1234,
+      dnsTimeout: 1234,
+      logger: false,
+      debug: false,
+    });
+  });
+
+  it.each([
+    [`smtp://${creds}@mail.example.com`, true],
+    [`smtp://${creds}@mail.example.com/?requireTLS=false`, false],
+    [`smtp://${creds}@127.0.0.1`, undefined],
+  ])('nodemailer ends up with what the options and the URL say together: %s → %s', (url, expected) => {
+    const transport = createTransport(smtpTransportOptions(url, 5000));
+    try {
+      expect((transport.transporter as unknown as { options: { requireTLS?: boolean } }).options.requireTLS).toBe(expected);
+    } finally {
+      transport.close();
+    }
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['127.255.255.254', true],
+    ['[::1]', true],
+    ['[0:0:0:0:0:0:0:1]', true],
+    ['[::ffff:127.0.0.1]', true],
+    ['localhost', true],
+    ['localhost.', true],
+    ['128.0.0.1', false],
+    ['0.0.0.0', false],
+    ['[::2]', false],
+    ['localhost.example.com', false],
+    ['127.0.0.1.example.com', false],
+  ])('isLoopbackHost(%s) is %s', (host, expected) => {
+    expect(isLoopbackHost(host)).toBe(expected);
+  });
+
+  it('the options for a remote host refuse a server without STARTTLS before sending the password', async () => {
+    const smtp = await sink({ auth: { user: USER, pass: PASSWORD } });
+    // What a remote `smtp://` URL with credentials gets, aimed at the loopback sink that offers no STARTTLS.
+    const remoteOptions = smtpTransportOptions(`smtp://${creds}@mail.example.com:587`, 5000);
+    const transport = createTransport({ ...remoteOptions, url: smtp.url({ user: USER, pass: PASSWORD }) });
+    try {
+      await expect(
+        transport.sendMail({ from: message.from, to: message.to, subject: message.subject, text: message.text }),
+      ).rejects.toThrow(/STARTTLS/);
+    } finally {
+      transport.close();
+    }
+    expect(smtp.authAttempts).toEqual([]);
+    expect(smtp.received).toEqual([]);
+  });
+
+  it('a loopback sink without STARTTLS still gets AUTH and the mail: loopback is exempt', async () => {
+    const smtp = await sink({ auth: { user: USER, pass: PASSWORD } });
+    const url = smtp.url({ user: USER, pass: PASSWORD });
+    expect(url).toMatch(/^smtp:\/\/.+@127\.0\.0\.1:/);
+    await mailer(emailConfig(url), silentLogger()).send(message);
+    expect(smtp.authAttempts).toEqual([USER]);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]?.secure).toBe(false);
   });
 });
 

@@ -19,6 +19,8 @@ export interface SmtpSinkOptions {
   transientFailures?: number;
   /** Offer STARTTLS with the self-signed test certificate in test/fixtures/smtp-tls. */
   starttls?: boolean;
+  /** Implicit TLS (what `smtps://` expects) with the same certificate: TLS from the first byte, no STARTTLS. */
+  secure?: boolean;
   /** Accept TCP connections but never say a word (for timeouts). */
   silent?: boolean;
 }
@@ -27,7 +29,7 @@ export interface ReceivedMail {
   raw: Buffer;
   parsed: ParsedMail;
   envelope: { from: string | null; to: string[] };
-  /** Whether the session had been upgraded with STARTTLS. */
+  /** Whether the session was encrypted (upgraded with STARTTLS, or implicit TLS). */
   secure: boolean;
   /** The user that authenticated, if any. */
   user: string | null;
@@ -35,7 +37,7 @@ export interface ReceivedMail {
 
 export interface SmtpSink {
   port: number;
-  /** `smtp://[user:pass@]127.0.0.1:<port>` with the user info percent-encoded. */
+  /** `smtp://[user:pass@]127.0.0.1:<port>` (`smtps://` for a `secure` sink) with the user info percent-encoded. */
   url(credentials?: { user: string; pass: string }): string;
   received: ReceivedMail[];
   /** TCP connections opened so far. */
@@ -46,6 +48,9 @@ export interface SmtpSink {
 }
 
 const TLS_DIR = new URL('../fixtures/smtp-tls/', import.meta.url);
+
+/** The sink's self-signed certificate (CN localhost, SAN 127.0.0.1), PEM; a client that trusts it verifies the sink for real. */
+export const SINK_CERT_PEM = readFileSync(new URL('cert.pem', TLS_DIR), 'utf8');
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   return options.silent ? startSilent() : startSmtp(options);
@@ -63,7 +68,9 @@ async function startSmtp(options: SmtpSinkOptions): Promise<SmtpSink> {
     authMethods: ['PLAIN', 'LOGIN'],
     // Plain-text AUTH without TLS is allowed, so AUTH can be tested without certificates.
     allowInsecureAuth: true,
-    disabledCommands: options.starttls ? [] : ['STARTTLS'],
+    secure: options.secure === true,
+    // Nothing to upgrade on an implicitly encrypted connection.
+    disabledCommands: options.starttls && !options.secure ? [] : ['STARTTLS'],
     onConnect(_session, callback) {
       connections++;
       callback();
@@ -111,9 +118,9 @@ async function startSmtp(options: SmtpSinkOptions): Promise<SmtpSink> {
         .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
     },
   };
-  if (options.starttls) {
+  if (options.starttls || options.secure) {
     serverOptions.key = readFileSync(new URL('key.pem', TLS_DIR));
-    serverOptions.cert = readFileSync(new URL('cert.pem', TLS_DIR));
+    serverOptions.cert = SINK_CERT_PEM;
   }
 
   const server = new SMTPServer(serverOptions);
@@ -129,7 +136,7 @@ async function startSmtp(options: SmtpSinkOptions): Promise<SmtpSink> {
 
   return {
     port,
-    url: (credentials) => sinkUrl(port, credentials),
+    url: (credentials) => sinkUrl(port, credentials, options.secure ? 'smtps' : 'smtp'),
     received,
     get connections() {
       return connections;
@@ -172,9 +179,9 @@ async function startSilent(): Promise<SmtpSink> {
   };
 }
 
-function sinkUrl(port: number, credentials?: { user: string; pass: string }): string {
+function sinkUrl(port: number, credentials?: { user: string; pass: string }, scheme: 'smtp' | 'smtps' = 'smtp'): string {
   const userinfo = credentials ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@` : '';
-  return `smtp://${userinfo}127.0.0.1:${port}`;
+  return `${scheme}://${userinfo}127.0.0.1:${port}`;
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {

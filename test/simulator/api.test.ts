@@ -212,6 +212,23 @@ describe('fault injection', () => {
     expect(sim.requestsTo('roles')).toHaveLength(1);
   });
 
+  test('echoCredentials repeats the Authorization header and a form client_assertion in the error message', async () => {
+    sim.injectFault({ kind: 'status', status: 403, route: 'personal_clients', message: 'permission denied', echoCredentials: true });
+    const api = await getJson('/api/v1/iam/personal_clients');
+    expect(api.status).toBe(403);
+    expect(api.body).toMatchObject({ code: 7, message: `permission denied (denied for Bearer ${token})` });
+
+    sim.injectFault({ kind: 'status', status: 401, route: 'token', echoCredentials: true });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'x', client_assertion: 'aaa.bbb.ccc' });
+    const res = await fetch(`${sim.url}/auth/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 16, message: 'simulated HTTP 401 (client_assertion=aaa.bbb.ccc)' });
+  });
+
   test('refuses a fault with a non-positive count', () => {
     expect(() => sim.injectFault({ kind: 'malformed-json', times: 0 })).toThrow(/positive integer/);
   });
