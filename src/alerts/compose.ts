@@ -53,16 +53,27 @@ export function composeDigest(input: DigestInput): MailMessage {
 
   const resolvedListed = input.resolvedSinceAlert.slice(0, RESOLVED_LISTED_MAX);
   const resolvedMore = input.resolvedSinceAlert.length - resolvedListed.length;
-  const footer = footerLines(input);
+  const body: DigestBody = { tenant, needs, groups, resolved: resolvedListed, resolvedMore, footer: footerLines(input) };
 
   return {
     from: toSafeLine(input.from, 320),
     to: input.to.map((address) => toSafeLine(address, 320)),
     subject,
-    text: digestText(tenant, needs, groups, resolvedListed, resolvedMore, footer),
-    html: digestHtml(tenant, needs, groups, resolvedListed, resolvedMore, footer),
+    text: digestText(body),
+    html: digestHtml(body),
     headers: { ...AUTOMATED_MAIL_HEADERS },
   };
+}
+
+/** What both parts of the digest say, already sanitised; the text and HTML renderers only lay it out. */
+interface DigestBody {
+  tenant: string;
+  needs: string;
+  groups: SeverityGroup[];
+  resolved: readonly ResolvedFinding[];
+  /** How many resolved findings were left out of `resolved`. */
+  resolvedMore: number;
+  footer: string[];
 }
 
 interface SeverityGroup {
@@ -104,14 +115,7 @@ function footerLines(input: DigestInput): string[] {
   ];
 }
 
-function digestText(
-  tenant: string,
-  needs: string,
-  groups: SeverityGroup[],
-  resolved: readonly ResolvedFinding[],
-  resolvedMore: number,
-  footer: string[],
-): string {
+function digestText({ tenant, needs, groups, resolved, resolvedMore, footer }: DigestBody): string {
   const lines = [`C1 credential hygiene: ${tenant}`, `${needs}.`, ''];
   for (const group of groups) {
     lines.push(`== ${group.severity.toUpperCase()} (${group.findings.length}) ==`, '');
@@ -139,14 +143,7 @@ function digestText(
   return `${lines.join('\n')}\n`;
 }
 
-function digestHtml(
-  tenant: string,
-  needs: string,
-  groups: SeverityGroup[],
-  resolved: readonly ResolvedFinding[],
-  resolvedMore: number,
-  footer: string[],
-): string {
+function digestHtml({ tenant, needs, groups, resolved, resolvedMore, footer }: DigestBody): string {
   const parts = [`<h2 style="${MAIL_STYLE.heading}">C1 credential hygiene: ${escapeHtml(tenant)}</h2>`, `<p style="${MAIL_STYLE.paragraph}">${escapeHtml(needs)}.</p>`];
   for (const group of groups) {
     parts.push(
