@@ -13,7 +13,6 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from './http.js';
-import { checkIntrospection, type Introspection } from './introspect.js';
 import { parseListPage } from './list-page.js';
 import { checkPersonalClients } from './personal-clients.js';
 import { checkRoles } from './roles.js';
@@ -56,7 +55,6 @@ export interface PersonalClientListing {
 const PATHS = {
   personalClients: '/api/v1/iam/personal_clients',
   roles: '/api/v1/iam/roles',
-  introspect: '/api/v1/auth/introspect',
 } as const;
 
 /**
@@ -133,11 +131,6 @@ export class C1Client {
     });
     if (skipped > 0) this.#logger.warn({ skipped }, 'skipped malformed roles (no string "id")');
     return roles;
-  }
-
-  /** Who the credentials belong to. */
-  async introspect(): Promise<Introspection> {
-    return checkIntrospection(await this.#getJson(PATHS.introspect, {}));
   }
 
   async close(): Promise<void> {

@@ -75,7 +75,7 @@ describe('token exchange', () => {
   test('reuses one cached token across calls, including concurrent ones', async () => {
     rig = await startRig();
     const client = rig.client();
-    await Promise.all([client.listPersonalClients(), client.listRoles(), client.introspect()]);
+    await Promise.all([client.listPersonalClients(), client.listRoles(), client.listRoles()]);
     await client.listPersonalClients();
     expect(rig.sim.requestsTo('token')).toHaveLength(1);
     const bearers = new Set(rig.sim.requests.filter((r) => r.route !== 'token').map((r) => r.headers.authorization));
