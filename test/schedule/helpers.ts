@@ -5,6 +5,7 @@ import type { AppConfig } from '../../src/config/types.js';
 import type { Logger } from '../../src/logger.js';
 import type { AuditReport } from '../../src/report/types.js';
 import { EXIT } from '../../src/errors.js';
+import { sampleReport as baseReport } from '../report/sample-report.js';
 
 export type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
@@ -32,33 +33,14 @@ export function scheduleConfig(overrides: Partial<AppConfig['schedule']> = {}): 
   };
 }
 
+/** A report whose summary carries the given counts (what metrics read); findings themselves do not matter here. */
 export function sampleReport(overrides: { scanned?: number; bySeverity?: Partial<AuditReport['summary']['bySeverity']> } = {}): AuditReport {
-  const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0, ...overrides.bySeverity };
+  const base = baseReport({}, []);
+  const bySeverity = { ...base.summary.bySeverity, ...overrides.bySeverity };
   const findings = Object.values(bySeverity).reduce((a, b) => a + b, 0);
   return {
-    schemaVersion: 1,
-    tool: { name: 'c1-credential-hygiene', version: '0.0.0' },
-    runId: 'run-1',
-    asOf: '2026-11-26T07:00:00.000Z',
-    startedAt: '2026-11-26T07:00:00.000Z',
-    finishedAt: '2026-11-26T07:00:01.000Z',
-    tenant: 'acme.conductor.one',
-    summary: {
-      clientsScanned: overrides.scanned ?? 3,
-      clientsSkipped: 0,
-      clientsDeleted: 0,
-      findings,
-      suppressed: 0,
-      resolved: 0,
-      bySeverity,
-      byRule: {},
-    },
-    clients: [],
-    findings: [],
-    suppressed: [],
-    resolved: [],
-    warnings: [],
-    rules: [],
+    ...base,
+    summary: { ...base.summary, clientsScanned: overrides.scanned ?? 3, findings, bySeverity, byRule: {} },
   };
 }
 
