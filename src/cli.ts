@@ -73,9 +73,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The configuration of a command that talks to C1, credentials included, or
+ * null after printing why not: a `schedule` without credentials must stop at
+ * start, not fail on every tick.
+ */
 async function configOrExit(configPath: string | null): Promise<AppConfig | null> {
   try {
-    return await loadConfig({ configPath, env: process.env, cwd: process.cwd() });
+    const config = await loadConfig({ configPath, env: process.env, cwd: process.cwd() });
+    requireCredentials(config);
+    return config;
   } catch (err) {
     if (err instanceof HygieneError) {
       printError(err.message);

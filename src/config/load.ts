@@ -41,7 +41,10 @@ export async function validateConfig(options: LoadConfigOptions): Promise<Config
   // combinations are still checked and reported in the same pass.
   const fileConfig = parsed.success ? parsed.data : configFileSchema.parse({});
   const resolved = resolveConfig(fileConfig, env.settings, options.cwd, file.source);
-  problems.push(...resolved.problems);
+  // A client ID that was given but rejected is already reported; "there is no
+  // client ID" on top of that would send the reader looking for the wrong fix.
+  const clientIdRejected = problems.some((p) => p.key === 'C1_CLIENT_ID' || p.key === 'c1.clientId');
+  problems.push(...resolved.problems.filter((p) => !(clientIdRejected && p.key === 'C1_CLIENT_ID')));
 
   const secrets = [env.settings.clientSecret, env.settings.accessToken, env.settings.smtpUrl].flatMap((s) =>
     s ? secretTexts(s.value) : [],

@@ -322,6 +322,13 @@ describe('usage and configuration errors exit 2 and fetch nothing', () => {
     expect(result.stderr).toContain('C1_CLIENT_ID');
   });
 
+  it('refuses to start the schedule without credentials instead of failing every tick', async () => {
+    const result = await runCli(['schedule'], { env: { AUDIT_CRON: '*/1 * * * * *', REPORT_DIR: join(dir, 'r'), STATE_DIR: join(dir, 's') } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('C1_CLIENT_ID');
+    expect(result.stderr).not.toContain('audit started');
+  });
+
   it('refuses plain http to a host that is not loopback', async () => {
     const result = await runCli(['audit'], { env: env({ C1_API_URL: 'http://c1.example.com' }) });
     expect(result.code).toBe(2);

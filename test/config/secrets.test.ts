@@ -132,3 +132,16 @@ describe('secrets never appear in problems', () => {
     );
   });
 });
+
+describe('a rejected client ID next to a secret', () => {
+  it('is reported once, as malformed, not also as missing', async () => {
+    const cwd = await dirs.make();
+    const { problems } = await validateConfig({
+      configPath: null,
+      env: { C1_CLIENT_ID: 'not-a-client-id', C1_CLIENT_SECRET: makeClientSecret() },
+      cwd,
+    });
+    expect(problems.filter((p) => p.key === 'C1_CLIENT_ID')).toHaveLength(1);
+    expect(problems.find((p) => p.key === 'C1_CLIENT_ID')?.message).toMatch(/must look like/);
+  });
+});
