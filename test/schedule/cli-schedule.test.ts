@@ -94,6 +94,32 @@ describe('c1-hygiene schedule', () => {
     expect(logged(running, 'schedule stopped')).toBe(true);
   });
 
+  it('runs audits every second, skips ticks while a slow audit runs, never overlaps, and finishes the one in flight on SIGTERM', async () => {
+    // Three requests per audit (token, keys, roles) at 400 ms each: an audit outlasts a one-second tick.
+    simulator.setLatency(400);
+    const running = await startSchedule({ cron: '*/1 * * * * *', shutdownGraceSeconds: 10 });
+    // The scheduler's own lines: 'audit started' with its trigger, 'audit finished' with the next run time.
+    const isStart = (l: Record<string, unknown>) => 'trigger' in l;
+    const isEnd = (l: Record<string, unknown>) => l.msg === 'audit finished' && 'nextRunAt' in l;
+    const scheduleLines = () => logLines(running.stderr()).filter((l) => isStart(l) || isEnd(l) || 'skippedTick' in l);
+
+    await waitFor('two audits and a skipped tick', () => {
+      const lines = scheduleLines();
+      return lines.filter(isEnd).length >= 2 && lines.some((l) => 'skippedTick' in l);
+    }, 20_000);
+    await waitFor('an audit in flight', () => scheduleLines().filter(isStart).length > scheduleLines().filter(isEnd).length, 10_000);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+
+    // Started and finished strictly alternate: never two audits at once, and the one in flight finished.
+    const sequence = scheduleLines()
+      .filter((l) => isStart(l) || isEnd(l))
+      .map((l) => (isStart(l) ? 'start' : 'end'));
+    expect(sequence.length % 2).toBe(0);
+    sequence.forEach((step, i) => expect(step).toBe(i % 2 === 0 ? 'start' : 'end'));
+    expect(logged(running, 'schedule stopped after the audit in flight finished')).toBe(true);
+  });
+
   it('abandons an audit that outlives the shutdown grace: logs an error, writes no report, exits 0', async () => {
     simulator.setLatency(5_000);
     const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 1 });
