@@ -64,7 +64,7 @@ export async function deliverDigest(
     logger.info({ messageId: sent.messageId, due: plan.due.length, recipients: sent.accepted.length }, 'alert digest delivered');
     return { state: markAlerted(state, plan.due, now), delivered: true, error: null };
   } catch (err) {
-    logger.error({ err: safeError(err), due: plan.due.length }, 'alert digest not delivered; it will be retried by the next run');
+    logger.error({ error: safeError(err), due: plan.due.length }, 'alert digest not delivered; it will be retried by the next run');
     return { state, delivered: false, error: err as Error };
   } finally {
     mailer.close();
@@ -101,7 +101,7 @@ export async function noticeFailure(
     logger.info('audit failure notice delivered');
     return markFailureNoticeSent(recorded.state, failure.startedAt);
   } catch (err) {
-    logger.error({ err: safeError(err) }, 'audit failure notice not delivered; the next failed run tries again');
+    logger.error({ error: safeError(err) }, 'audit failure notice not delivered; the next failed run tries again');
     return recorded.state;
   } finally {
     mailer.close();

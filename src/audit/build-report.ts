@@ -69,6 +69,7 @@ function reportClient(key: NormalizedKey, findings: string[]): ReportClient {
       ? [...key.allowSourceCidr.valid.map((entry) => entry.raw), ...key.allowSourceCidr.invalid]
       : [],
     scopedRoles: key.scopedRoles ?? [],
+    invalidFields: [...key.invalidFields],
     findings,
   };
 }

@@ -9,9 +9,13 @@ import type { Clock } from '../clock.js';
 export interface Collected {
   tenant: string;
   items: RawPersonalClient[];
-  /** Items the API sent that could not be used at all (wrong types, no id). */
+  /** Items the API sent that could not be used at all (not an object, no id, listed twice). */
   rejected: KeyWarning[];
+  /** False when some item could not even be identified: then an absent key may just be that item. */
+  listingComplete: boolean;
   roles: ReadonlyMap<string, RoleInfo>;
+  /** False when `broadRoles.roles` could only be matched by id (roles could not be listed). */
+  rolesResolved: boolean;
   warnings: KeyWarning[];
 }
 
@@ -40,13 +44,15 @@ export async function collectFromC1(
   });
   try {
     const listing = await client.listPersonalClients();
-    const warnings: KeyWarning[] = [];
+    const warnings: KeyWarning[] = [...listing.warnings];
     const roles = await resolveRoles(config, () => client.listRoles(), deps.logger, warnings);
     return {
       tenant: tenantFor(config.c1.clientId, config.c1.apiUrl),
       items: listing.items,
-      rejected: listing.warnings,
-      roles,
+      rejected: listing.skipped,
+      listingComplete: listing.skipped.every((skipped) => skipped.credentialId !== null),
+      roles: roles.byId,
+      rolesResolved: roles.resolved,
       warnings,
     };
   } finally {
@@ -59,12 +65,12 @@ async function resolveRoles(
   listRoles: () => Promise<RoleInfo[]>,
   logger: Logger,
   warnings: KeyWarning[],
-): Promise<ReadonlyMap<string, RoleInfo>> {
+): Promise<{ byId: ReadonlyMap<string, RoleInfo>; resolved: boolean }> {
   const broadRolesOn = !config.rules.disabled.includes('broad-roles') && config.rules.options.broadRoles.roles.length > 0;
-  if (!broadRolesOn) return new Map();
+  if (!broadRolesOn) return { byId: new Map(), resolved: true };
   try {
     const roles = await listRoles();
-    return new Map(roles.map((role) => [role.id, role]));
+    return { byId: new Map(roles.map((role) => [role.id, role])), resolved: true };
   } catch (err) {
     if (err instanceof HygieneError && (err.code === 'C1_FORBIDDEN' || err.code === 'C1_NOT_FOUND')) {
       logger.warn({ code: err.code }, 'could not list IAM roles; broad-roles matches role ids only');
@@ -73,7 +79,7 @@ async function resolveRoles(
         field: 'scopedRoles',
         message: `IAM roles could not be listed (${err.message}); rules.broadRoles.roles matched by role id only`,
       });
-      return new Map();
+      return { byId: new Map(), resolved: false };
     }
     throw err;
   }

@@ -48,7 +48,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
   const runId = randomUUID();
   const logger = deps.logger.child({ runId });
   const { config } = request;
-  logger.info({ asOf: now.toISOString(), dryRun: request.dryRun }, 'audit started');
+  logger.info({ asOf: now.toISOString(), dryRun: request.dryRun, config: config.source ?? 'defaults and environment' }, 'audit started');
 
   let report: AuditReport;
   let state: LifecycleState;
@@ -57,6 +57,8 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
   } catch (err) {
     return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
   }
+
+  logWarnings(report, logger);
 
   if (request.dryRun) {
     const plan = planDigest(config, state, report, null, now);
@@ -83,13 +85,13 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
     state = recordSuccess(delivery.state);
     await saveState(config.state.dir, state);
   } catch (err) {
-    logger.error({ err: safeError(err) }, 'alert state could not be saved; alerts not recorded as delivered are sent by a later run');
+    logger.error({ error: safeError(err) }, 'alert state could not be saved; alerts not recorded as delivered are sent by a later run');
     delivery = { state, delivered: false, error: err as Error };
   }
 
   deps.print(renderSummary(report, { reportPath }));
   if (plan.due.length > 0 && !plan.message) {
-    logger.warn({ due: plan.due.length }, 'findings are due for alerting but email is not configured (SMTP_URL, ALERT_EMAIL_TO, ALERT_EMAIL_FROM)');
+    logger.debug({ due: plan.due.length }, 'findings are due for alerting but email is not configured (SMTP_URL, ALERT_EMAIL_TO, ALERT_EMAIL_FROM)');
   }
   const base = delivery.error ? EXIT.alertDeliveryFailed : EXIT.ok;
   const exitCode = base === EXIT.ok ? failOnExit(report, request.failOn, base) : base;
@@ -116,7 +118,10 @@ async function assemble(
     suppressions: config.suppressions,
   });
   const previous = await loadState(config.state.dir, context.logger, context.clock, { readOnly: dryRun });
-  const covered = evaluationCoverage(normalized.active, config.rules);
+  const covered = evaluationCoverage(normalized.active, config.rules, {
+    listingComplete: collected.listingComplete,
+    partialRules: new Set(collected.rolesResolved ? [] : ['broad-roles']),
+  });
   const tracked = trackFindings(previous, evaluated.findings, evaluated.suppressed, now, (previous) =>
     covered(previous.ruleId, previous.credentialId),
   );
@@ -143,6 +148,17 @@ async function assemble(
   return { report, state: tracked.state };
 }
 
+/** Data problems are in the report, and in the log too, where operators look first (a bounded number of them). */
+function logWarnings(report: AuditReport, logger: Logger): void {
+  const LOGGED_MAX = 20;
+  for (const warning of report.warnings.slice(0, LOGGED_MAX)) {
+    logger.warn({ credentialId: warning.credentialId, field: warning.field }, warning.message);
+  }
+  if (report.warnings.length > LOGGED_MAX) {
+    logger.warn({ more: report.warnings.length - LOGGED_MAX }, 'more data warnings in the report');
+  }
+}
+
 /** The tenant for a failure notice; the audit may have failed before it learnt it from the API. */
 function tenantOf(config: AppConfig): string {
   return config.c1.apiUrl ? tenantFor(config.c1.clientId, config.c1.apiUrl) : (config.c1.clientId ?? 'unknown tenant');
@@ -162,7 +178,7 @@ async function failed(
 ): Promise<AuditOutcome> {
   const error = err instanceof Error ? err : new Error(String(err));
   const exitCode = err instanceof HygieneError ? err.exitCode : EXIT.auditFailed;
-  context.logger.error({ err: safeError(error) }, 'audit failed');
+  context.logger.error({ error: safeError(error) }, 'audit failed');
   // A configuration problem is the operator's to fix now, not a streak to be mailed about.
   if (exitCode === EXIT.auditFailed && !request.dryRun) {
     const { config } = request;
@@ -181,7 +197,7 @@ async function failed(
       );
       await saveState(config.state.dir, next);
     } catch (stateErr) {
-      context.logger.error({ err: safeError(stateErr) }, 'could not record the failed audit in the alert state');
+      context.logger.error({ error: safeError(stateErr) }, 'could not record the failed audit in the alert state');
     }
   }
   return outcome(exitCode, null, null, error, context.startedAt, context.clock());

@@ -14,7 +14,7 @@ import {
   type HttpResponse,
 } from './http.js';
 import { parseListPage } from './list-page.js';
-import { checkPersonalClients } from './personal-clients.js';
+import { PersonalClientChecker } from './personal-clients.js';
 import { checkRoles } from './roles.js';
 import { createTokenSource, type TokenSource } from './token-source.js';
 
@@ -44,10 +44,12 @@ export interface C1ClientOptions {
 }
 
 export interface PersonalClientListing {
-  /** Items whose JSON shape is right, in API order. */
+  /** Every usable item once, in API order; wrong-typed fields are neutralised (see `RawPersonalClient.malformed`). */
   items: RawPersonalClient[];
-  /** One per item left out for a wrong shape. */
+  /** One per wrong-typed field of a kept item: the key is still audited. */
   warnings: KeyWarning[];
+  /** One per item left out: not an object, no usable id, or an id already listed. */
+  skipped: KeyWarning[];
   /** How many pages were fetched. */
   pages: number;
 }
@@ -106,18 +108,13 @@ export class C1Client {
 
   /** Every personal client of the calling user, across all pages. */
   async listPersonalClients(): Promise<PersonalClientListing> {
-    const items: RawPersonalClient[] = [];
-    const warnings: KeyWarning[] = [];
-    let seen = 0;
-    const pages = await this.#paginate(PATHS.personalClients, 'personal_clients', (pageItems) => {
-      const checked = checkPersonalClients(pageItems, seen);
-      seen += pageItems.length;
-      items.push(...checked.clients);
-      warnings.push(...checked.warnings);
-    });
-    for (const warning of warnings) this.#logger.warn({ warning }, 'skipped a malformed personal client');
-    this.#logger.info({ clients: items.length, skipped: warnings.length, pages }, 'listed C1 personal clients');
-    return { items, warnings, pages };
+    const checker = new PersonalClientChecker();
+    const pages = await this.#paginate(PATHS.personalClients, 'personal_clients', (pageItems) => checker.addPage(pageItems));
+    const { clients: items, warnings, skipped } = checker.result;
+    for (const warning of skipped) this.#logger.warn({ warning }, 'skipped a malformed personal client');
+    for (const warning of warnings) this.#logger.warn({ warning }, 'kept a personal client with a malformed field');
+    this.#logger.info({ clients: items.length, skipped: skipped.length, pages }, 'listed C1 personal clients');
+    return { items, warnings, skipped, pages };
   }
 
   /** Every IAM role of the tenant, for resolving `scopedRoles` IDs to names. */

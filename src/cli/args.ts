@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CONFIG_PATH_MISSING } from '../config/file.js';
 import { HygieneError } from '../errors.js';
 import { parseTimestamp } from '../keys/timestamp.js';
 import { SEVERITIES, type Severity } from '../severity.js';
@@ -89,6 +90,9 @@ export function parseCommand(argv: string[]): Command {
   }
 
   const configPath = values.config ?? null;
+  // An empty value (`--config=`, or `--config "$UNSET"`) names nothing; it must not mean "the default file".
+  if (configPath?.trim() === '') throw usageError(CONFIG_PATH_MISSING);
+  if (values['output-dir']?.trim() === '') throw usageError('--output-dir needs a directory path');
   switch (command) {
     case 'audit':
       return {

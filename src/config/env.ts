@@ -94,6 +94,30 @@ function checked(
   return undefined;
 }
 
+/**
+ * `ALERT_EMAIL_TO` is a comma list; blank items (`a@x, ,b@x`, a trailing
+ * comma) are ignored. Entries are numbered as written, blanks included, so
+ * "entry 3" is the third item the user typed. A variable that is set but
+ * names nobody is an error rather than "unset": falling back to the file's
+ * recipients would send alerts to people the operator meant to replace.
+ */
+function readEmailList(setting: FromEnv<string>, problems: ConfigProblem[]): FromEnv<string[]> | undefined {
+  const entries = setting.value.split(',').map((text, index) => ({ address: text.trim(), position: index + 1 }));
+  const addresses = entries.filter((entry) => entry.address !== '');
+  if (addresses.length === 0) {
+    problems.push({ key: setting.key, message: 'lists no address (only commas and spaces): name at least one, or unset it to use alerts.email.to' });
+    return undefined;
+  }
+  let valid = true;
+  for (const { address, position } of addresses) {
+    const problem = emailAddressProblem(address);
+    if (problem === null) continue;
+    problems.push({ key: setting.key, message: `entry ${position} ${problem}` });
+    valid = false;
+  }
+  return valid ? { value: addresses.map((entry) => entry.address), key: setting.key } : undefined;
+}
+
 export async function readEnvironment(env: Environment, cwd: string): Promise<{ settings: EnvSettings; problems: ConfigProblem[] }> {
   const problems: ConfigProblem[] = [];
   const settings: EnvSettings = {};
@@ -118,17 +142,8 @@ export async function readEnvironment(env: Environment, cwd: string): Promise<{ 
 
   const emailTo = plain(env, 'ALERT_EMAIL_TO');
   if (emailTo) {
-    const addresses = emailTo.value
-      .split(',')
-      .map((address) => address.trim())
-      .filter((address) => address !== '');
-    const bad = addresses
-      .map((address, index) => ({ index, problem: emailAddressProblem(address) }))
-      .filter((entry) => entry.problem !== null);
-    for (const entry of bad) {
-      problems.push({ key: emailTo.key, message: `entry ${entry.index + 1} ${entry.problem}` });
-    }
-    if (bad.length === 0 && addresses.length > 0) settings.emailTo = { value: addresses, key: emailTo.key };
+    const recipients = readEmailList(emailTo, problems);
+    if (recipients) settings.emailTo = recipients;
   }
   settings.emailFrom = checked(
     plain(env, 'ALERT_EMAIL_FROM'),

@@ -5,6 +5,9 @@ import type { ConfigProblem } from '../errors.js';
 /** Where the config file is looked for when `--config` is not given, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = 'config/config.json';
 
+/** The problem for an empty `--config`; the argument parser reports the same words. */
+export const CONFIG_PATH_MISSING = '--config needs a file path';
+
 export interface ConfigFileContent {
   /** Absolute path of the file read, or null when none was (default file absent, or unreadable). */
   source: string | null;
@@ -19,8 +22,13 @@ export interface ConfigFileContent {
  * default path, since they concern the file rather than a key in it.
  */
 export async function readConfigFile(options: { configPath?: string | null; cwd: string }): Promise<ConfigFileContent> {
-  const explicit = options.configPath !== undefined && options.configPath !== null && options.configPath !== '';
-  const given = explicit ? (options.configPath as string) : DEFAULT_CONFIG_PATH;
+  const explicit = options.configPath !== undefined && options.configPath !== null;
+  // `--config=` or `--config "$UNSET_VAR"` names no file: reading the default
+  // one instead would audit with settings the operator did not choose.
+  if (explicit && options.configPath?.trim() === '') {
+    return { source: null, raw: {}, problems: [{ key: '--config', message: CONFIG_PATH_MISSING }] };
+  }
+  const given = options.configPath ?? DEFAULT_CONFIG_PATH;
   const path = resolve(options.cwd, given);
   const key = explicit ? '--config' : DEFAULT_CONFIG_PATH;
   let text: string;

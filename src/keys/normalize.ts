@@ -1,6 +1,6 @@
 import { parseCidrEntry } from './cidr.js';
 import { parseTimestamp } from './timestamp.js';
-import type { CidrEntry, DateField, KeyWarning, NormalizedKey, RawPersonalClient } from './types.js';
+import type { CidrEntry, DateField, KeyField, KeyWarning, NormalizedKey, RawPersonalClient } from './types.js';
 
 /**
  * Raw API JSON → the typed key every rule reads. This is the one place where
@@ -9,6 +9,8 @@ import type { CidrEntry, DateField, KeyWarning, NormalizedKey, RawPersonalClient
  */
 
 const DATE_FIELDS: readonly DateField[] = ['createdAt', 'updatedAt', 'deletedAt', 'expiresTime', 'lastUsedAt'];
+/** The order of `invalidFields`, so the same input always gives the same report. */
+const KEY_FIELDS: readonly KeyField[] = [...DATE_FIELDS, 'allowSourceCidr', 'scopedRoles'];
 /** Bad values are quoted in warnings so they can be found in the API; long ones are cut. */
 const MAX_QUOTED_LENGTH = 64;
 
@@ -19,7 +21,8 @@ export interface NormalizedKeyResult {
 
 export function normalizeKey(raw: RawPersonalClient, index: number): NormalizedKeyResult {
   const warnings: KeyWarning[] = [];
-  const invalidFields: DateField[] = [];
+  // Wrong-typed fields were dropped and warned about by the shape check; they are only marked here.
+  const invalid = new Set<KeyField>(raw.malformed?.invalidFields ?? []);
   const credentialId = raw.id === '' ? null : raw.id;
   const dates = {} as Record<DateField, Date | null>;
 
@@ -32,7 +35,7 @@ export function normalizeKey(raw: RawPersonalClient, index: number): NormalizedK
     }
     dates[field] = null;
     if (parsed.kind === 'invalid') {
-      invalidFields.push(field);
+      invalid.add(field);
       warnings.push({
         credentialId,
         ...(credentialId === null ? { index } : {}),
@@ -52,9 +55,9 @@ export function normalizeKey(raw: RawPersonalClient, index: number): NormalizedK
     deletedAt: dates.deletedAt,
     expiresTime: dates.expiresTime,
     lastUsedAt: dates.lastUsedAt,
-    allowSourceCidr: normalizeCidrs(raw.allowSourceCidr),
+    allowSourceCidr: normalizeCidrs(raw.allowSourceCidr, raw.malformed?.nonStringCidrEntries ?? []),
     scopedRoles: normalizeRoles(raw.scopedRoles),
-    invalidFields,
+    invalidFields: KEY_FIELDS.filter((field) => invalid.has(field)),
   };
   return { key, warnings };
 }
@@ -84,15 +87,16 @@ export function normalizeKeys(raws: readonly RawPersonalClient[], now: Date): No
   return result;
 }
 
-function normalizeCidrs(entries: string[] | null | undefined): NormalizedKey['allowSourceCidr'] {
+/** `nonString`: positions holding the JSON text of a value that was not a string; never parsed. */
+function normalizeCidrs(entries: string[] | null | undefined, nonString: readonly number[]): NormalizedKey['allowSourceCidr'] {
   if (!entries || entries.length === 0) return null;
   const valid: CidrEntry[] = [];
   const invalid: string[] = [];
-  for (const entry of entries) {
-    const parsed = parseCidrEntry(entry);
-    if (parsed.ok) valid.push(parsed.entry);
+  entries.forEach((entry, position) => {
+    const parsed = nonString.includes(position) ? null : parseCidrEntry(entry);
+    if (parsed?.ok) valid.push(parsed.entry);
     else invalid.push(entry);
-  }
+  });
   return { valid, invalid };
 }
 

@@ -15,6 +15,33 @@ export interface RawPersonalClient {
   lastUsedAt?: string | undefined;
   allowSourceCidr?: string[] | null | undefined;
   scopedRoles?: string[] | null | undefined;
+  /**
+   * Set when the API sent a field with the wrong JSON type. The key is kept
+   * (so its other fields are still judged) and the field is neutralised: see
+   * `MalformedFields`. Already warned about by the shape check, so
+   * normalisation does not warn again.
+   */
+  malformed?: MalformedFields | undefined;
+}
+
+/**
+ * What the shape check neutralised in one personal client. Wrong-typed plain
+ * strings (`clientId`, `displayName`, `userId`) are simply dropped, as absent;
+ * they feed no rule.
+ */
+export interface MalformedFields {
+  /**
+   * Fields whose value was dropped (or, for `scopedRoles`, cut to its string
+   * entries): they become `NormalizedKey.invalidFields`, so rules reading them
+   * are skipped for the key instead of mistaking "unusable" for "unset".
+   */
+  invalidFields: KeyField[];
+  /**
+   * Positions in `allowSourceCidr` that hold the JSON text of a non-string
+   * value (or of a whole non-list value): always judged invalid entries, even
+   * if the text happened to look like an address.
+   */
+  nonStringCidrEntries: number[];
 }
 
 /** One `allowSourceCidr` entry that parsed as a CIDR or a single address. */
@@ -29,6 +56,9 @@ export interface CidrEntry {
 }
 
 export type DateField = 'createdAt' | 'updatedAt' | 'deletedAt' | 'expiresTime' | 'lastUsedAt';
+
+/** A field that can be listed in `NormalizedKey.invalidFields`. */
+export type KeyField = DateField | 'scopedRoles' | 'allowSourceCidr';
 
 /**
  * The typed key every rule reads. Parsed once at the edge: downstream code
@@ -50,11 +80,14 @@ export interface NormalizedKey {
   /** null when the API sent no roles (absent, null or empty). */
   scopedRoles: string[] | null;
   /**
-   * Fields whose value was present but could not be parsed (a garbage date).
-   * Their value above is null, and rules reading them are not run for this
-   * key: "unparseable" must not be mistaken for "unset".
+   * Fields whose value was present but could not be used: a garbage date, a
+   * date or `scopedRoles` of the wrong JSON type. Their value above is null
+   * (or, for `scopedRoles`, only the usable entries), and rules reading them
+   * are not run for this key: "unparseable" must not be mistaken for "unset".
+   * A wrong-typed `allowSourceCidr` entry is not listed here: it becomes an
+   * `invalid` entry so `invalid-cidr` reports it.
    */
-  invalidFields: DateField[];
+  invalidFields: KeyField[];
 }
 
 /** A problem with one key's data, reported in the report's `warnings`. */

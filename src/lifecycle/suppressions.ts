@@ -71,7 +71,7 @@ export function suppressionWarnings(
   const expired = expiredSuppressions(suppressions, now).map((s) => ({
     credentialId: s.credential,
     field: 'suppressions',
-    message: `suppression of "${s.rule}" for "${s.credential}" expired on ${s.expires?.toISOString()}; its finding is reported again`,
+    message: `suppression of "${s.rule}" for "${s.credential}" expired on ${s.expires?.toISOString()} and no longer applies`,
   }));
   const unused = unusedSuppressions(suppressions, findings, now).map((s) => ({
     credentialId: s.credential,

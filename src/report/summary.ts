@@ -12,6 +12,8 @@ export interface SummaryOptions {
 }
 
 const DEFAULT_WORST = 5;
+const WARNINGS_SHOWN = 3;
+
 /** Display names and messages are cut so one hostile value cannot flood the terminal. */
 const MAX_VALUE_LENGTH = 120;
 
@@ -48,6 +50,11 @@ export function renderSummary(report: AuditReport, options: SummaryOptions = {})
   }
 
   lines.push(`Suppressed: ${summary.suppressed}, resolved since last run: ${summary.resolved}, warnings: ${report.warnings.length}`);
+  // Data problems change what the findings mean (a key skipped, a rule not run), so the first few are shown.
+  for (const warning of report.warnings.slice(0, WARNINGS_SHOWN)) {
+    lines.push(`  warning: ${warning.credentialId === null ? '' : `${safe(warning.credentialId)} `}${safe(warning.field)}: ${safe(warning.message)}`);
+  }
+  if (report.warnings.length > WARNINGS_SHOWN) lines.push(`  … and ${report.warnings.length - WARNINGS_SHOWN} more warnings in the report`);
   if (options.reportPath === null) lines.push('Report: not written');
   else if (options.reportPath !== undefined) lines.push(`Report: ${safe(options.reportPath, 1000)}`);
 

@@ -12,6 +12,8 @@ export interface ReportClient {
   lastUsedAt: string | null;
   allowSourceCidr: string[];
   scopedRoles: string[];
+  /** Fields present in the API data but unreadable; shown as null above, and the rules reading them skipped this key. */
+  invalidFields: string[];
   /** Rule ids that fired (not suppressed) for this key; empty = clean. */
   findings: string[];
 }

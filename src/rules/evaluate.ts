@@ -75,15 +75,25 @@ export function evaluateKeys(keys: readonly NormalizedKey[], input: EvaluationIn
   return { findings: findings.sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
 }
 
+/** What limited this run's view, beyond the rule settings. */
+export interface CoverageGaps {
+  /** False when the listing had items that could not be identified: an absent key may be one of them. */
+  listingComplete: boolean;
+  /** Rules that could only partly run, e.g. `broad-roles` matching by id alone when roles could not be listed. */
+  partialRules: ReadonlySet<string>;
+}
+
 /**
  * Answers "did this evaluation look for rule R on key K?" for findings
- * remembered from earlier runs: no when R is disabled now or K's field that R
- * reads could not be parsed this time. A key that is gone, or expired, was
- * looked at: its old findings are really resolved.
+ * remembered from earlier runs: no when R is disabled now, ran only in part,
+ * or K's field that R reads could not be parsed this time; and no for a key
+ * that is absent when the listing was incomplete. A key that is really gone,
+ * or expired, was looked at: its old findings are resolved.
  */
 export function evaluationCoverage(
   keys: readonly NormalizedKey[],
   rules: AppConfig['rules'],
+  gaps: CoverageGaps = { listingComplete: true, partialRules: new Set() },
   catalogue: readonly Rule[] = RULES,
 ): (ruleId: string, credentialId: string) => boolean {
   const disabled = new Set(rules.disabled);
@@ -91,9 +101,10 @@ export function evaluationCoverage(
   const keyById = new Map(keys.map((key) => [key.id, key]));
   return (ruleId, credentialId) => {
     const meta = metaById.get(ruleId);
-    if (meta === undefined || disabled.has(ruleId)) return false;
+    if (meta === undefined || disabled.has(ruleId) || gaps.partialRules.has(ruleId)) return false;
     const key = keyById.get(credentialId);
-    return key === undefined || !readsInvalidField(meta, key);
+    if (key === undefined) return gaps.listingComplete;
+    return !readsInvalidField(meta, key);
   };
 }
 

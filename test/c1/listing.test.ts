@@ -16,6 +16,7 @@ describe('listPersonalClients pagination', () => {
     expect(listing.pages).toBe(5);
     expect(listing.items.map((c) => c.id)).toEqual(keys(23).map((k) => k.id));
     expect(listing.warnings).toEqual([]);
+    expect(listing.skipped).toEqual([]);
 
     const calls = rig.sim.requestsTo('personal_clients');
     expect(calls).toHaveLength(5);
@@ -35,13 +36,13 @@ describe('listPersonalClients pagination', () => {
   test('"list": null means no keys', async () => {
     rig = await startRig({ personalClients: [] });
     const listing = await rig.client().listPersonalClients();
-    expect(listing).toEqual({ items: [], warnings: [], pages: 1 });
+    expect(listing).toEqual({ items: [], warnings: [], skipped: [], pages: 1 });
   });
 
   test('an absent list and absent nextPageToken mean an empty last page', async () => {
     rig = await startRig();
     rig.sim.injectFault({ kind: 'wrong-shape', route: 'personal_clients', body: {} });
-    expect(await rig.client().listPersonalClients()).toEqual({ items: [], warnings: [], pages: 1 });
+    expect(await rig.client().listPersonalClients()).toEqual({ items: [], warnings: [], skipped: [], pages: 1 });
   });
 
   test('a nextPageToken that was already followed fails with C1_PAGINATION', async () => {
@@ -83,7 +84,7 @@ describe('listPersonalClients shape checks', () => {
     expect(err.message).toBe(message);
   });
 
-  test('malformed items are skipped with a warning naming the item and field; the rest are returned', async () => {
+  test('only items with no usable identity are skipped; a wrong-typed field costs the field, not the key', async () => {
     rig = await startRig({
       personalClients: [
         { id: 'good-1', clientId: 'a@acme.conductor.one/pcc', expiresTime: 'garbage date stays a string', futureField: { x: 1 } },
@@ -102,30 +103,78 @@ describe('listPersonalClients shape checks', () => {
 
     expect(listing.items).toEqual([
       { id: 'good-1', clientId: 'a@acme.conductor.one/pcc', expiresTime: 'garbage date stays a string' },
+      { id: 'bad-expiry', malformed: { invalidFields: ['expiresTime'], nonStringCidrEntries: [] } },
+      { id: 'bad-cidr', allowSourceCidr: ['"10.0.0.0/8"'], malformed: { invalidFields: [], nonStringCidrEntries: [0] } },
+      { id: 'bad-roles', scopedRoles: ['ok'], malformed: { invalidFields: ['scopedRoles'], nonStringCidrEntries: [] } },
+      { id: 'two-bad', malformed: { invalidFields: ['lastUsedAt'], nonStringCidrEntries: [] } },
       { id: 'good-2', allowSourceCidr: null, scopedRoles: [] },
     ]);
     expect(listing.warnings).toEqual([
-      { credentialId: 'bad-expiry', index: 1, field: 'expiresTime', message: 'personal client "bad-expiry" (#1) skipped: "expiresTime" is not a string (got number)' },
+      {
+        credentialId: 'bad-expiry',
+        index: 1,
+        field: 'expiresTime',
+        message: 'personal client "bad-expiry" (#1): "expiresTime" is not a string (got number); rules reading expiresTime were skipped for this key',
+      },
       {
         credentialId: 'bad-cidr',
         index: 2,
         field: 'allowSourceCidr',
-        message: 'personal client "bad-cidr" (#2) skipped: "allowSourceCidr" is not a list of strings (got string)',
+        message: 'personal client "bad-cidr" (#2): "allowSourceCidr" is not a list of strings (got string); reported as an invalid entry',
       },
-      { credentialId: 'bad-roles', index: 3, field: 'scopedRoles', message: 'personal client "bad-roles" (#3) skipped: "scopedRoles[1]" is not a string (got number)' },
+      {
+        credentialId: 'bad-roles',
+        index: 3,
+        field: 'scopedRoles',
+        message: 'personal client "bad-roles" (#3): "scopedRoles[1]" is not a string (got number); rules reading scopedRoles were skipped for this key',
+      },
       {
         credentialId: 'two-bad',
         index: 4,
         field: 'displayName',
-        message: 'personal client "two-bad" (#4) skipped: "displayName" is not a string (got boolean); "lastUsedAt" is not a string (got array)',
+        message: 'personal client "two-bad" (#4): "displayName" is not a string (got boolean); treated as absent',
       },
+      {
+        credentialId: 'two-bad',
+        index: 4,
+        field: 'lastUsedAt',
+        message: 'personal client "two-bad" (#4): "lastUsedAt" is not a string (got array); rules reading lastUsedAt were skipped for this key',
+      },
+    ]);
+    expect(listing.skipped).toEqual([
       { credentialId: null, index: 5, field: '(item)', message: 'personal client #5 is not a JSON object (got string); skipped' },
       { credentialId: null, index: 6, field: 'id', message: 'personal client #6 has no usable "id" (got undefined); skipped' },
       { credentialId: null, index: 7, field: 'id', message: 'personal client #7 has no usable "id" (got number); skipped' },
     ]);
     // Indexes count across pages (page size 4: items 5-7 came on page 2).
     expect(listing.pages).toBe(3);
-    expect(log.lines.filter((l) => l.includes('skipped a malformed personal client'))).toHaveLength(7);
+    expect(log.lines.filter((l) => l.includes('skipped a malformed personal client'))).toHaveLength(3);
+    expect(log.lines.filter((l) => l.includes('kept a personal client with a malformed field'))).toHaveLength(5);
+    expect(log.lines.find((l) => l.includes('listed C1 personal clients'))).toMatch(/"clients":6,"skipped":3/);
+  });
+
+  test('an id listed again on a later page (or the same page) is skipped once kept, so it is counted once', async () => {
+    rig = await startRig({
+      personalClients: [
+        { id: 'a', displayName: 'first' },
+        { id: 'b' },
+        { id: 'c' },
+        { id: 'a', displayName: 'second' },
+        { id: 'b', expiresTime: 5 },
+        { id: 'b' },
+      ],
+    });
+    const listing = await rig.client({ pageSize: 3 }).listPersonalClients();
+
+    expect(listing.pages).toBe(2);
+    expect(listing.items).toEqual([{ id: 'a', displayName: 'first' }, { id: 'b' }, { id: 'c' }]);
+    // The skipped repeat's own field problems are not reported: it is not audited.
+    expect(listing.warnings).toEqual([]);
+    expect(listing.skipped).toEqual([
+      { credentialId: 'a', index: 3, field: 'id', message: 'personal client "a" (#3) listed more than once (first at #0); skipped' },
+      { credentialId: 'b', index: 4, field: 'id', message: 'personal client "b" (#4) listed more than once (first at #1); skipped' },
+      { credentialId: 'b', index: 5, field: 'id', message: 'personal client "b" (#5) listed more than once (first at #1); skipped' },
+    ]);
   });
 
   test('a long or hostile id is quoted and shortened in the warning', async () => {

@@ -82,7 +82,7 @@ describe('audit against the simulator', () => {
     expect(report.summary.byRule['expiring-soon']).toBe(2);
     expect(report.warnings.map((w) => [w.credentialId, w.field])).toEqual(
       expect.arrayContaining([
-        ['wrong-types', 'expiresTime'],
+        ['wrong-type-date', 'expiresTime'],
         ['garbage-date', 'lastUsedAt'],
       ]),
     );
@@ -119,7 +119,8 @@ describe('audit against the simulator', () => {
 
   it('remembers firstSeenAt and lists resolved findings on the next run', async () => {
     expect((await runCli(['audit', '--as-of', AS_OF], { env: env() })).code).toBe(0);
-    sim.setPersonalClients(fixtureItems().filter((item) => (item as { id: string }).id !== 'open-cidr'));
+    // A complete listing (no unidentifiable item): a key that is absent is really gone.
+    sim.setPersonalClients(FIXTURE_KEYS.map((k) => k.raw).filter((item) => item.id !== 'open-cidr'));
     expect((await runCli(['audit', '--as-of', '2026-11-26T13:00:00Z'], { env: env() })).code).toBe(0);
     const report = await readLatest();
     expect(report.resolved.map((r) => [r.credentialId, r.ruleId])).toEqual([['open-cidr', 'broad-cidr']]);
@@ -135,6 +136,27 @@ describe('audit against the simulator', () => {
     const report = await readLatest();
     expect(report.findings.some((f) => f.ruleId === 'broad-cidr')).toBe(false);
     expect(report.resolved).toEqual([]);
+  });
+
+  it('does not call findings "resolved" for a key the listing could not identify', async () => {
+    expect((await runCli(['audit', '--as-of', AS_OF], { env: env() })).code).toBe(0);
+    sim.setPersonalClients(fixtureItems().map((item) => ((item as { id: string }).id === 'open-cidr' ? { ...(item as object), id: 42 } : item)));
+    const result = await runCli(['audit', '--as-of', AS_OF], { env: env() });
+    expect(result.code).toBe(0);
+    const report = await readLatest();
+    expect(report.resolved).toEqual([]);
+    expect(report.warnings.some((w) => w.credentialId === null && w.field === 'id')).toBe(true);
+  });
+
+  it('does not call name-matched broad-roles findings "resolved" when roles cannot be listed', async () => {
+    expect((await runCli(['audit', '--as-of', AS_OF], { env: env() })).code).toBe(0);
+    expect((await readLatest()).findings.some((f) => f.credentialId === 'super-admin' && f.ruleId === 'broad-roles')).toBe(true);
+    sim.injectFault({ kind: 'status', status: 403, route: 'roles' });
+    const result = await runCli(['audit', '--as-of', AS_OF], { env: env() });
+    expect(result.code).toBe(0);
+    const report = await readLatest();
+    expect(report.resolved).toEqual([]);
+    expect(report.warnings.some((w) => w.field === 'scopedRoles' && /roles could not be listed/.test(w.message))).toBe(true);
   });
 
   it('sends no alert it cannot record, and says so with exit 4', async () => {

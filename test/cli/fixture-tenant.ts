@@ -54,11 +54,13 @@ export const FIXTURE_KEYS: FixtureKey[] = [
   key('super-admin', { scopedRoles: [ROLE_SUPER_ADMIN] }, { 'broad-roles': 'high' }),
   key('long-lived', { expiresTime: '2030-01-01T00:00:00Z' }, { 'long-lived': 'low' }),
   key('garbage-date', { lastUsedAt: 'last tuesday' }, {}),
+  // A wrong-typed field makes that field unreadable, not the whole key: the expiry rules skip it, the rest still run.
+  key('wrong-type-date', { expiresTime: 12345 }, {}),
   key('deleted', { deletedAt: '2026-11-20T00:00:00Z', expiresTime: null }, {}),
 ];
 
-/** An item the API should never send; the audit skips it with a warning instead of failing. */
-export const BROKEN_ITEM = { id: 'wrong-types', clientId: 'x@acme.conductor.one/pcc', expiresTime: 12345 };
+/** An item the API should never send: without a usable id it cannot be tracked, so the audit skips it with a warning. */
+export const BROKEN_ITEM = { id: 12345, clientId: 'x@acme.conductor.one/pcc', displayName: 'no usable id' };
 
 export function fixtureItems(): unknown[] {
   return [...FIXTURE_KEYS.map((k) => k.raw), BROKEN_ITEM];

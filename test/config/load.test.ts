@@ -67,6 +67,18 @@ describe('loadConfig file problems', () => {
     expect(problems).toEqual([{ key: '--config', message: `config file ${JSON.stringify(join(cwd, 'nope.json'))} not found` }]);
   });
 
+  it.each([
+    ['an empty', ''],
+    ['a blank', '  '],
+  ])('%s --config is an error, and the default file is not read instead', async (_name, configPath) => {
+    const cwd = await dirs.make();
+    await mkdir(join(cwd, 'config'));
+    await writeJson(join(cwd, 'config'), 'config.json', { report: { keep: 5 } });
+    const { config, problems } = await validateConfig({ configPath, env: {}, cwd });
+    expect(config).toBeNull();
+    expect(problems).toEqual([{ key: '--config', message: '--config needs a file path' }]);
+  });
+
   it('a directory given as --config is an error', async () => {
     const cwd = await dirs.make();
     const { problems } = await validateConfig({ configPath: '.', env: {}, cwd });
@@ -371,11 +383,26 @@ describe('email settings', () => {
   it.each([
     ['not-an-address', /entry 1 is not an email address "not-an-address"/],
     ['ok@acme.example, bad@', /entry 2 is not an email address "bad@"/],
+    // Numbered as written: the blank first item counts.
+    [' , ok@acme.example, bad', /^entry 3 is not an email address "bad"/],
+    ['ok@acme.example,,bad', /^entry 3 is not an email address "bad"/],
   ])('ALERT_EMAIL_TO=%j is rejected', async (value, pattern) => {
     const cwd = await dirs.make();
     const { problems } = await validateConfig({ env: { ALERT_EMAIL_TO: value }, cwd });
     expect(keysOf(problems)).toContain('ALERT_EMAIL_TO');
     expect(problems.find((p) => p.key === 'ALERT_EMAIL_TO')?.message).toMatch(pattern);
+  });
+
+  it.each([' , ', ',', ' ,, , '])('ALERT_EMAIL_TO=%j names no one: an error, not a fallback to alerts.email.to', async (value) => {
+    const cwd = await dirs.make();
+    const path = await writeJson(cwd, 'c.json', { alerts: { email: { to: ['file@acme.example'], from: 'from@acme.example' } } });
+    const { config, problems } = await validateConfig({
+      configPath: path,
+      env: { SMTP_URL: 'smtp://127.0.0.1:2525', ALERT_EMAIL_TO: value },
+      cwd,
+    });
+    expect(config).toBeNull();
+    expect(problems).toEqual([{ key: 'ALERT_EMAIL_TO', message: expect.stringMatching(/^lists no address/) }]);
   });
 
   it.each([

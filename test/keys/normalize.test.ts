@@ -126,6 +126,39 @@ describe('normalizeKey', () => {
   });
 });
 
+describe('normalizeKey with fields the shape check found wrong-typed', () => {
+  it('lists malformed dates and scopedRoles in invalidFields, in field order, without warning again', () => {
+    const { key, warnings } = normalizeKey(
+      raw({
+        createdAt: 'garbage',
+        scopedRoles: ['role-1'],
+        malformed: { invalidFields: ['scopedRoles', 'expiresTime'], nonStringCidrEntries: [] },
+      }),
+      0,
+    );
+    expect(key.expiresTime).toBeNull();
+    expect(key.scopedRoles).toEqual(['role-1']);
+    expect(key.invalidFields).toEqual(['createdAt', 'expiresTime', 'scopedRoles']);
+    // Only the garbage string is normalisation's to report; the listing already warned about the rest.
+    expect(warnings.map((warning) => warning.field)).toEqual(['createdAt']);
+  });
+
+  it('keeps non-string allowSourceCidr entries invalid in their place, even when the text reads as an address', () => {
+    const { key } = normalizeKey(
+      raw({
+        allowSourceCidr: ['0.0.0.0/0', 'null', '10.0.0.0/8', '7'],
+        malformed: { invalidFields: [], nonStringCidrEntries: [1, 2] },
+      }),
+      0,
+    );
+    expect(key.allowSourceCidr).toEqual({
+      valid: [{ raw: '0.0.0.0/0', version: 4, prefix: 0, cidr: '0.0.0.0/0' }],
+      invalid: ['null', '10.0.0.0/8', '7'],
+    });
+    expect(key.invalidFields).toEqual([]);
+  });
+});
+
 describe('normalizeKeys', () => {
   it('sets aside keys deleted at or before now and scans the rest', () => {
     const result = normalizeKeys(

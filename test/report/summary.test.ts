@@ -34,7 +34,16 @@ describe('renderSummary', () => {
     expect(text).toContain('Keys: 7 scanned, 1 skipped');
     expect(text).toContain('Findings: 4 (critical 1, high 1, medium 1, low 1, info 0)');
     expect(text).toContain('Suppressed: 2, resolved since last run: 3, warnings: 1');
+    expect(text).toContain('  warning: x createdAt: not a timestamp');
     expect(text).toContain('Report: /var/reports/report-1.json');
+  });
+
+  it('shows the first three warnings and counts the rest', () => {
+    const warnings = Array.from({ length: 5 }, (_, i) => ({ credentialId: `k${i}`, field: 'lastUsedAt', message: `bad ${i}` }));
+    const text = renderSummary({ ...report, warnings });
+    expect(text).toContain('warning: k2 lastUsedAt: bad 2');
+    expect(text).not.toContain('bad 3');
+    expect(text).toContain('… and 2 more warnings in the report');
   });
 
   it('lists the worst findings first and says how many more there are', () => {

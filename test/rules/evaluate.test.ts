@@ -269,3 +269,19 @@ describe('evaluationCoverage', () => {
     expect(covered('unused', 'deleted-key')).toBe(true);
   });
 });
+
+describe('evaluationCoverage with gaps in what the run could see', () => {
+  const fine = buildKey({ id: 'fine' });
+
+  it('keeps findings of absent keys when the listing had unidentifiable items', () => {
+    const covered = evaluationCoverage([fine], rulesConfig(), { listingComplete: false, partialRules: new Set() });
+    expect(covered('unused', 'absent-key')).toBe(false);
+    expect(covered('unused', 'fine')).toBe(true);
+  });
+
+  it('keeps findings of a rule that could only partly run', () => {
+    const covered = evaluationCoverage([fine], rulesConfig(), { listingComplete: true, partialRules: new Set(['broad-roles']) });
+    expect(covered('broad-roles', 'fine')).toBe(false);
+    expect(covered('missing-cidr', 'fine')).toBe(true);
+  });
+});
