@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeFailureNotice } from '../../src/alerts/failure-notice.js';
@@ -8,6 +7,7 @@ import { silentLogger } from '../../src/logger.js';
 import { SINK_CERT_PEM, startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { captureLogger } from '../lifecycle/capture-logger.js';
 import { emailConfig, noSleep } from './mail-config.js';
+import { unusedPort } from '../helpers/ports.js';
 
 const USER = 'alerts@example.com';
 const PASSWORD = 'S3cr3t-p@ss:w/rd%!';
@@ -65,14 +65,6 @@ function expectNoPassword(text: string): void {
   expect(text).not.toContain(Buffer.from(`\u0000${USER}\u0000${PASSWORD}`).toString('base64'));
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('createMailer', () => {
   it('returns null when email is off', () => {
@@ -100,7 +92,7 @@ describe('createMailer', () => {
   });
 
   it('fails with ALERT_DELIVERY_FAILED naming host:port when the connection is refused', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const url = `smtp://${encodeURIComponent(USER)}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}`;
     const { logger, lines } = captureLogger();
     const error = await deliveryError(mailer(emailConfig(url), logger).send(message));

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Secret } from '../../src/secret.js';
 import { manualClock, memoryLogger, recordingSleep, rejectionOf, startRig, type TestRig } from '../helpers/simulator.js';
+import { unusedPort } from '../helpers/ports.js';
 
 let rig: TestRig;
 afterEach(async () => {
@@ -156,7 +156,7 @@ describe('transport failures', () => {
 
   test('connection refused is C1_NETWORK naming the host', async () => {
     rig = await startRig();
-    const port = await closedPort();
+    const port = await unusedPort();
     const err = await rejectionOf(() => rig.client({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 1 }).listRoles());
     expect(err.code).toBe('C1_NETWORK');
     expect(err.message).toBe(`could not reach C1 at 127.0.0.1:${port} for POST /auth/v1/token (ECONNREFUSED, 2 attempts)`);
@@ -229,10 +229,3 @@ describe('secrets stay secret', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
@@ -117,14 +116,7 @@ async function snapshotTree(root: string): Promise<Map<string, string>> {
   return files;
 }
 
-/** A loopback port nothing listens on (bound, then released), for "connection refused". */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { unusedPort as closedPort } from '../helpers/ports.js';
 
 /** `clientId rule` pairs, the identity of a finding as a reader of the mail sees it. */
 export function pairKey(clientId: string, ruleId: string): string {

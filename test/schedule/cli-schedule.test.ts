@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { CLI_PATH, logLines } from '../helpers/cli.js';
 import { waitFor } from './helpers.js';
+import { unusedPort } from '../helpers/ports.js';
 
 interface Running {
   child: ChildProcess;
@@ -39,13 +40,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function startSchedule(schedule: Record<string, unknown>): Promise<Running> {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run "npm run build" first (npm test does)`);
@@ -78,7 +72,7 @@ const reports = async (): Promise<string[]> => (existsSync(join(dir, 'reports'))
 
 describe('c1-hygiene schedule', () => {
   it('audits on start, serves /healthz and /metrics, and exits 0 on SIGTERM', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, healthPort: port });
 
     await waitFor('the start audit', () => logged(running, 'audit finished'), 20_000);
