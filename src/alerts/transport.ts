@@ -1,4 +1,3 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { realSleep, type Sleep } from '../clock.js';
@@ -6,6 +5,7 @@ import type { AppConfig } from '../config/types.js';
 import { ConfigError, HygieneError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { secretRedactor } from '../redact.js';
+import { isLoopbackHost } from '../net/loopback.js';
 import type { MailMessage } from './types.js';
 
 export type EmailConfig = AppConfig['alerts']['email'];
@@ -178,20 +178,6 @@ function mustRequireTls(url: string): boolean {
   if (query.has('requireTLS')) return false;
   if (isTruthyQueryValue(query.get('ignoreTLS')) || isTruthyQueryValue(query.get('opportunisticTLS'))) return false;
   return true;
-}
-
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-
-/** 127.0.0.0/8, ::1 (IPv4-mapped forms included) or `localhost`; anything else counts as remote. */
-export function isLoopbackHost(hostname: string): boolean {
-  // WHATWG keeps IPv6 brackets and, for smtp:, the case as written.
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (host === 'localhost' || host === 'localhost.') return true;
-  if (isIPv4(host)) return LOOPBACK.check(host, 'ipv4');
-  if (isIPv6(host)) return LOOPBACK.check(host, 'ipv6');
-  return false;
 }
 
 /** A query value as nodemailer reads it: numbers become numbers, "true"/"false" booleans; then JS truthiness. */

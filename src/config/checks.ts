@@ -1,4 +1,5 @@
 import { validateDetailed } from 'node-cron';
+import { isLoopbackHost } from '../net/loopback.js';
 
 /**
  * Checks of single configuration values. Each returns a sentence saying what
@@ -39,13 +40,6 @@ export function logLevelProblem(level: string): string | null {
   return (LOG_LEVELS as readonly string[]).includes(level)
     ? null
     : `is not a log level ${quote(level)} (known: ${LOG_LEVELS.join(', ')})`;
-}
-
-/** Hosts that never leave the machine, the only ones allowed over plain `http://`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export type ApiUrlResult = { ok: true; url: string } | { ok: false; problem: string };
