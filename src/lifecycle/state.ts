@@ -2,7 +2,7 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { HygieneError } from '../errors.js';
-import { errorCode, writeFileAtomic } from '../fs/atomic-write.js';
+import { errorCode, errorMessage, writeFileAtomic } from '../fs/atomic-write.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { SEVERITIES } from '../severity.js';
@@ -77,7 +77,7 @@ export async function loadState(
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return emptyState();
-    throw new HygieneError('STATE_READ_FAILED', `could not read the state file ${path}: ${describe(error)}`, { cause: error, details: { path } });
+    throw new HygieneError('STATE_READ_FAILED', `could not read the state file ${path}: ${errorMessage(error)}`, { cause: error, details: { path } });
   }
 
   const problem = parseProblem(text);
@@ -92,7 +92,7 @@ export async function loadState(
   try {
     await rename(path, asidePath);
   } catch (error) {
-    throw new HygieneError('STATE_WRITE_FAILED', `the state file ${path} is unreadable (${problem.reason}) and could not be moved aside: ${describe(error)}`, {
+    throw new HygieneError('STATE_WRITE_FAILED', `the state file ${path} is unreadable (${problem.reason}) and could not be moved aside: ${errorMessage(error)}`, {
       cause: error,
       details: { path },
     });
@@ -126,10 +126,6 @@ export async function saveState(dir: string, state: LifecycleState): Promise<voi
     await mkdir(dir, { recursive: true, mode: STATE_DIR_MODE });
     await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: STATE_FILE_MODE });
   } catch (error) {
-    throw new HygieneError('STATE_WRITE_FAILED', `could not write the state file ${path}: ${describe(error)}`, { cause: error, details: { path } });
+    throw new HygieneError('STATE_WRITE_FAILED', `could not write the state file ${path}: ${errorMessage(error)}`, { cause: error, details: { path } });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

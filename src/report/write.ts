@@ -1,7 +1,7 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HygieneError } from '../errors.js';
-import { errorCode, writeFileAtomic, writeFileExclusive } from '../fs/atomic-write.js';
+import { errorCode, errorMessage, writeFileAtomic, writeFileExclusive } from '../fs/atomic-write.js';
 import type { Logger } from '../logger.js';
 import type { AuditReport } from './types.js';
 
@@ -89,7 +89,7 @@ async function pruneReports(dir: string, keep: number, justWritten: string, logg
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    logger?.warn({ dir, err: describe(error) }, 'could not list the report directory for retention');
+    logger?.warn({ dir, err: errorMessage(error) }, 'could not list the report directory for retention');
     return [];
   }
   const others = entries
@@ -108,16 +108,12 @@ async function pruneReports(dir: string, keep: number, justWritten: string, logg
       removed.push(path);
     } catch (error) {
       if (errorCode(error) === 'ENOENT') continue;
-      logger?.warn({ path, err: describe(error) }, 'could not remove an old report');
+      logger?.warn({ path, err: errorMessage(error) }, 'could not remove an old report');
     }
   }
   return removed;
 }
 
 function writeFailed(path: string, cause: unknown): HygieneError {
-  return new HygieneError('REPORT_WRITE_FAILED', `could not write the report to ${path}: ${describe(cause)}`, { cause, details: { path } });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return new HygieneError('REPORT_WRITE_FAILED', `could not write the report to ${path}: ${errorMessage(cause)}`, { cause, details: { path } });
 }
