@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { REDACTED } from './redact.js';
 
 export type { Logger };
 
@@ -39,7 +40,7 @@ export function createLogger(level = 'info', destination: DestinationStream = pi
     {
       level,
       base: { name: 'c1-hygiene' },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

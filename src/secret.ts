@@ -4,7 +4,7 @@
  * yields a placeholder; only an explicit `reveal()` gives the real value, so
  * each use of a secret is visible when reading the code.
  */
-const PLACEHOLDER = '[redacted]';
+import { REDACTED as PLACEHOLDER } from './redact.js';
 
 export class Secret {
   readonly #value: string;

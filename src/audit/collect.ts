@@ -1,4 +1,4 @@
-import { createC1Client, tenantFor } from '../c1/client.js';
+import { createC1Client } from '../c1/client.js';
 import type { C1Credentials, AppConfig } from '../config/types.js';
 import { HygieneError } from '../errors.js';
 import type { KeyWarning, RawPersonalClient } from '../keys/types.js';
@@ -7,7 +7,6 @@ import type { RoleInfo } from '../rules/types.js';
 import type { Clock } from '../clock.js';
 
 export interface Collected {
-  tenant: string;
   items: RawPersonalClient[];
   /** Items the API sent that could not be used at all (not an object, no id, listed twice). */
   rejected: KeyWarning[];
@@ -47,7 +46,6 @@ export async function collectFromC1(
     const warnings: KeyWarning[] = [...listing.warnings];
     const roles = await resolveRoles(config, () => client.listRoles(), deps.logger, warnings);
     return {
-      tenant: tenantFor(config.c1.clientId, config.c1.apiUrl),
       items: listing.items,
       rejected: listing.skipped,
       listingComplete: listing.skipped.every((skipped) => skipped.credentialId !== null),

@@ -72,7 +72,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
   try {
     reportPath = (await writeReport(report, { ...config.report, logger })).path;
   } catch (err) {
-    return failed(err, request, { runId, startedAt, logger, clock: deps.clock, tenant: report.tenant });
+    return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
   }
 
   const plan = planDigest(config, state, report, reportPath, now);
@@ -80,7 +80,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
   try {
     // Saved before sending: an alert must never go out unless its delivery
     // can be recorded, or every run would send it again.
-    await saveState(config.state.dir, state);
+    if (plan.message) await saveState(config.state.dir, state);
     delivery = await deliverDigest(config, state, plan, now, logger);
     state = recordSuccess(delivery.state);
     await saveState(config.state.dir, state);
@@ -127,7 +127,7 @@ async function assemble(
   );
   const report = buildReport({
     runId: context.runId,
-    tenant: collected.tenant,
+    tenant: tenantOf(config),
     asOf: now,
     startedAt: context.startedAt,
     finishedAt: context.clock(),
@@ -148,18 +148,17 @@ async function assemble(
   return { report, state: tracked.state };
 }
 
-/** Data problems are in the report, and in the log too, where operators look first (a bounded number of them). */
+/**
+ * One log line points operators at the data problems; each is in the report,
+ * the first few in the summary, and the listing's own ones were logged as found.
+ */
 function logWarnings(report: AuditReport, logger: Logger): void {
-  const LOGGED_MAX = 20;
-  for (const warning of report.warnings.slice(0, LOGGED_MAX)) {
-    logger.warn({ credentialId: warning.credentialId, field: warning.field }, warning.message);
-  }
-  if (report.warnings.length > LOGGED_MAX) {
-    logger.warn({ more: report.warnings.length - LOGGED_MAX }, 'more data warnings in the report');
-  }
+  if (report.warnings.length === 0) return;
+  const fields = [...new Set(report.warnings.map((warning) => warning.field))];
+  logger.warn({ warnings: report.warnings.length, fields }, 'the report lists data warnings: findings may be incomplete for those keys');
 }
 
-/** The tenant for a failure notice; the audit may have failed before it learnt it from the API. */
+/** The tenant named in reports and mails: the host in the client ID, else the API URL's. */
 function tenantOf(config: AppConfig): string {
   return config.c1.apiUrl ? tenantFor(config.c1.clientId, config.c1.apiUrl) : (config.c1.clientId ?? 'unknown tenant');
 }
@@ -174,7 +173,7 @@ function failOnExit(report: AuditReport, failOn: Severity | null, otherwise: Exi
 async function failed(
   err: unknown,
   request: AuditRequest,
-  context: { runId: string; startedAt: Date; logger: Logger; clock: Clock; tenant?: string },
+  context: { runId: string; startedAt: Date; logger: Logger; clock: Clock },
 ): Promise<AuditOutcome> {
   const error = err instanceof Error ? err : new Error(String(err));
   const exitCode = err instanceof HygieneError ? err.exitCode : EXIT.auditFailed;
@@ -183,12 +182,12 @@ async function failed(
   if (exitCode === EXIT.auditFailed && !request.dryRun) {
     const { config } = request;
     try {
-      const state = await loadState(config.state.dir, context.logger);
+      const state = await loadState(config.state.dir, context.logger, context.clock);
       const next = await noticeFailure(
         config,
         state,
         {
-          tenant: context.tenant ?? tenantOf(config),
+          tenant: tenantOf(config),
           message: error.message,
           runId: context.runId,
           startedAt: context.startedAt,

@@ -203,7 +203,6 @@ export class C1Client {
 }
 
 // Re-exported so callers that build a client find the URL/tenant helpers beside it.
-export { tenantFor } from './api-url.js';
 
 export function createC1Client(options: C1ClientOptions): C1Client {
   return new C1Client(options);

@@ -6,8 +6,6 @@
  */
 
 import { DAY_MS } from '../clock.js';
-
-export { DAY_MS };
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 

@@ -1,5 +1,6 @@
 import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
-import { DAY_MS, formatDate, wholeDays } from './format.js';
+import { DAY_MS } from '../clock.js';
+import { formatDate, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 
 export const meta: RuleMeta = {
