@@ -30,13 +30,13 @@ export function logOutcome(logger: Logger, outcome: AuditOutcome, nextRunAt: Dat
   switch (outcome.status) {
     case 'ok':
     case 'findings':
-      logger.info(fields, 'audit finished');
+      logger.info(fields, 'scheduled run done');
       return;
     case 'alert-failed':
-      logger.warn(fields, 'audit finished but alert delivery failed; the next run retries it');
+      logger.warn(fields, 'scheduled run done, but alert delivery failed; the next run retries it');
       return;
     case 'failed':
-      logger.error(fields, 'audit failed; the schedule continues');
+      logger.error(fields, 'scheduled run failed; the schedule continues');
       return;
   }
 }

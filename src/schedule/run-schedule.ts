@@ -78,7 +78,8 @@ export async function runSchedule(options: RunScheduleOptions): Promise<number> 
 
     const auditOnce = async (trigger: Trigger, firedAt: Date): Promise<void> => {
       monitor.auditStarted();
-      logger.info({ trigger, firedAt: firedAt.toISOString() }, 'audit started');
+      // The audit logs its own start and end; these lines add what only the scheduler knows.
+      logger.info({ trigger, firedAt: firedAt.toISOString() }, 'audit triggered');
       const startedAt = clock();
       let outcome: AuditOutcome;
       try {

@@ -158,7 +158,7 @@ describe('health listener', () => {
       healthHost: '127.0.0.1',
       onReady: (info) => (healthUrl = info.healthUrl),
     });
-    await waitFor('the start audit', () => audit.finished === 1 && messages('audit finished').length === 1);
+    await waitFor('the start audit', () => audit.finished === 1 && messages('scheduled run done').length === 1);
     expect(healthUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(messages('schedule started')[0]).toMatchObject({ healthUrl });
 

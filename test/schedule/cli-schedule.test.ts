@@ -92,9 +92,9 @@ describe('c1-hygiene schedule', () => {
     // Three requests per audit (token, keys, roles) at 400 ms each: an audit outlasts a one-second tick.
     simulator.setLatency(400);
     const running = await startSchedule({ cron: '*/1 * * * * *', shutdownGraceSeconds: 10 });
-    // The scheduler's own lines: 'audit started' with its trigger, 'audit finished' with the next run time.
+    // The scheduler's own lines: 'audit triggered' with its trigger, 'scheduled run done' with the next run time.
     const isStart = (l: Record<string, unknown>) => 'trigger' in l;
-    const isEnd = (l: Record<string, unknown>) => l.msg === 'audit finished' && 'nextRunAt' in l;
+    const isEnd = (l: Record<string, unknown>) => l.msg === 'scheduled run done';
     const scheduleLines = () => logLines(running.stderr()).filter((l) => isStart(l) || isEnd(l) || 'skippedTick' in l);
 
     await waitFor('two audits and a skipped tick', () => {

@@ -30,7 +30,7 @@ describe('runSchedule', () => {
     signals.emit('SIGTERM');
 
     expect(await done).toBe(0);
-    const finished = messages('audit finished');
+    const finished = messages('scheduled run done');
     expect(finished.length).toBeGreaterThanOrEqual(3);
     expect(finished[0]).toMatchObject({ status: 'ok', exitCode: 0, keysScanned: 3 });
     expect(Date.parse(String(finished[0]!.nextRunAt))).not.toBeNaN();
@@ -55,7 +55,7 @@ describe('runSchedule', () => {
 
     expect(await done).toBe(0);
     expect(audit.calls).toBe(1);
-    expect(messages('audit started')[0]).toMatchObject({ trigger: 'start' });
+    expect(messages('audit triggered')[0]).toMatchObject({ trigger: 'start' });
   });
 
   it('skips ticks while an audit runs and never runs two at once', async () => {
@@ -85,11 +85,11 @@ describe('runSchedule', () => {
     const signals = new EventEmitter();
     const done = runSchedule({ schedule: scheduleConfig({ runOnStart: true }), runAudit: audit.run, logger, signals });
 
-    await waitFor('an ok audit after two failures', () => messages('audit finished').length >= 1);
+    await waitFor('an ok audit after two failures', () => messages('scheduled run done').length >= 1);
     signals.emit('SIGTERM');
 
     expect(await done).toBe(0);
-    const failures = messages('audit failed; the schedule continues');
+    const failures = messages('scheduled run failed; the schedule continues');
     expect(failures).toHaveLength(2);
     expect(failures[0]).toMatchObject({ level: 50, status: 'failed', error: { message: 'audit failed on purpose' } });
     expect(failures[1]).toMatchObject({ status: 'failed', exitCode: 3, error: { message: 'audit threw on purpose' } });
@@ -112,7 +112,7 @@ describe('runSchedule', () => {
     expect(await done).toBe(SCHEDULE_EXIT.graceful);
     expect(audit.calls).toBe(1);
     expect(audit.finished).toBe(1);
-    expect(messages('audit finished')).toHaveLength(1);
+    expect(messages('scheduled run done')).toHaveLength(1);
     expect(messages('schedule stopped after the audit in flight finished')).toHaveLength(1);
     expect(signals.listenerCount('SIGTERM')).toBe(0);
   });
