@@ -62,6 +62,7 @@ function reportClient(key: NormalizedKey, findings: string[]): ReportClient {
     clientId: key.clientId,
     displayName: key.displayName,
     userId: key.userId,
+    owner: key.owner,
     createdAt: key.createdAt?.toISOString() ?? null,
     expiresTime: key.expiresTime?.toISOString() ?? null,
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,

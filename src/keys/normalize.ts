@@ -58,6 +58,7 @@ export function normalizeKey(raw: RawPersonalClient, index: number): NormalizedK
     allowSourceCidr: normalizeCidrs(raw.allowSourceCidr, raw.malformed?.nonStringCidrEntries ?? []),
     scopedRoles: normalizeRoles(raw.scopedRoles),
     invalidFields: KEY_FIELDS.filter((field) => invalid.has(field)),
+    owner: null,
   };
   return { key, warnings };
 }

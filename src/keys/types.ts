@@ -88,6 +88,23 @@ export interface NormalizedKey {
    * `invalid` entry so `invalid-cidr` reports it.
    */
   invalidFields: KeyField[];
+  /** The key's owner once the owner lookup ran; null when unresolved or not looked up. */
+  owner: Owner | null;
+}
+
+/**
+ * The user who owns a key, resolved with `POST /api/v1/search/users`
+ * (the user is under `list[].user`). `null` on a key means the owner could not
+ * be resolved (a warning names the user id).
+ */
+export interface Owner {
+  id: string;
+  /** The user's primary e-mail as C1 sends it; null when absent. Untrusted text. */
+  email: string | null;
+  /** Untrusted text; null when absent. */
+  displayName: string | null;
+  /** `UNKNOWN`, `ENABLED`, `DISABLED`, `DELETED` (C1's values; anything else is kept as sent). */
+  status: string;
 }
 
 /** A problem with one key's data, reported in the report's `warnings`. */

@@ -1,4 +1,4 @@
-import type { KeyWarning } from '../keys/types.js';
+import type { KeyWarning, Owner } from '../keys/types.js';
 import type { Finding, SuppressedFinding } from '../rules/types.js';
 import type { Severity } from '../severity.js';
 
@@ -7,6 +7,8 @@ export interface ReportClient {
   clientId: string;
   displayName: string;
   userId: string | null;
+  /** The key's owner; null when it could not be resolved. */
+  owner: Owner | null;
   createdAt: string | null;
   expiresTime: string | null;
   lastUsedAt: string | null;

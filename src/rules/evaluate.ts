@@ -60,6 +60,7 @@ export function evaluateKeys(keys: readonly NormalizedKey[], input: EvaluationIn
         credentialId: key.id,
         clientId: key.clientId,
         displayName: key.displayName,
+        owner: key.owner,
         title: rule.meta.title,
         message: hit.message,
         evidence: hit.evidence,

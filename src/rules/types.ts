@@ -1,4 +1,4 @@
-import type { NormalizedKey } from '../keys/types.js';
+import type { NormalizedKey, Owner } from '../keys/types.js';
 import type { Severity } from '../severity.js';
 
 /** Options of every rule, as resolved from `rules.*` in the config (defaults applied). */
@@ -73,6 +73,8 @@ export interface Finding {
   credentialId: string;
   clientId: string;
   displayName: string;
+  /** The key's owner (copied from the key); null when unresolved. */
+  owner: Owner | null;
   title: string;
   message: string;
   evidence: Record<string, unknown>;

@@ -56,6 +56,7 @@ export function buildKey(overrides: Partial<NormalizedKey> = {}): NormalizedKey 
     allowSourceCidr: { valid: [cidr('203.0.113.0/24', 4, 24)], invalid: [] },
     scopedRoles: ['role-readonly-logs'],
     invalidFields: [],
+    owner: null,
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
     credentialId,
     clientId: `otter-${credentialId}@acme.conductor.one/pcc`,
     displayName: `Key ${credentialId}`,
+    owner: null,
     title: 'Key never expires',
     message: 'the key has no expiry date',
     evidence: {},

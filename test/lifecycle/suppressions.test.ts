@@ -21,6 +21,7 @@ function finding(overrides: Partial<Finding> = {}): Finding {
     credentialId: 'pc-1',
     clientId: 'otter@acme.conductor.one/pcc',
     displayName: 'deploy bot',
+    owner: null,
     title: 'Key never expires',
     message: 'never expires',
     evidence: {},
