@@ -108,6 +108,12 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
   const from = env.emailFrom ?? fromFile(email.from, 'alerts.email.from');
   const smtpUrl = env.smtpUrl;
   checkEmailComplete(to, from, smtpUrl, problems);
+  if (file.alerts.routeToOwners && !smtpUrl) {
+    problems.push({
+      key: 'alerts.routeToOwners',
+      message: 'is true but e-mail is not configured: set SMTP_URL (or SMTP_URL_FILE), ALERT_EMAIL_TO and ALERT_EMAIL_FROM',
+    });
+  }
 
   const config: AppConfig = {
     source,
@@ -148,6 +154,8 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
         timeoutMs: email.timeoutMs,
         retries: email.retries,
       },
+      routeToOwners: file.alerts.routeToOwners,
+      ownerDomains: (file.alerts.ownerDomains ?? []).map((domain) => domain.toLowerCase()),
     },
     state: { dir: resolve(cwd, env.stateDir?.value ?? file.state.dir) },
     schedule: {

@@ -55,6 +55,10 @@ export interface AppConfig {
       timeoutMs: number;
       retries: number;
     };
+    /** Also mail each key owner a digest of their own keys. */
+    routeToOwners: boolean;
+    /** E-mail domains owners may be mailed at, lower-case; empty unless routeToOwners. */
+    ownerDomains: string[];
   };
   state: { dir: string };
   schedule: {
