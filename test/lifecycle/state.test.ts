@@ -107,11 +107,20 @@ describe('loadState', () => {
   });
 });
 
+/** The version-1 shape, as the fixture holds it. */
+interface V1State {
+  version: 1;
+  findings: Record<string, Record<string, unknown> & { lastAlertedAt: string | null; lastAlertedSeverity: string | null }>;
+  resolvedSinceAlert: unknown[];
+  failureStreak: { startedAt: string; lastError: string; noticeSentAt: string | null };
+  lastDigestAt: string | null;
+}
+
 describe('loadState of a version-1 file (written before per-channel records)', () => {
   const fixture = new URL('fixtures/state-v1.json', import.meta.url);
 
   it('becomes version 2 with its alert history as the e-mail channel\'s record', async () => {
-    const v1 = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, any>;
+    const v1 = JSON.parse(await readFile(fixture, 'utf8')) as V1State;
     await writeFile(join(root, 'state.json'), JSON.stringify(v1));
     const { logger, lines } = captureLogger();
 
@@ -120,7 +129,7 @@ describe('loadState of a version-1 file (written before per-channel records)', (
     expect(lines).toEqual([]);
     expect(state.version).toBe(2);
     expect(Object.keys(state.findings).sort()).toEqual(Object.keys(v1.findings).sort());
-    for (const [fingerprint, entry] of Object.entries<Record<string, any>>(v1.findings)) {
+    for (const [fingerprint, entry] of Object.entries(v1.findings)) {
       const { lastAlertedAt, lastAlertedSeverity, ...tracked } = entry;
       expect(state.findings[fingerprint]).toEqual(tracked);
       const alerted = Object.hasOwn(state.channels.email!.alerted, fingerprint) ? state.channels.email!.alerted[fingerprint] : undefined;
