@@ -5,8 +5,9 @@
  *   1. normalise + evaluate N synthetic keys (pure CPU; the rules engine)
  *   2. list M keys from the local C1 simulator over real HTTP (pagination, JSON, validation)
  *   3. a whole audit (list, evaluate, state, report) of M keys
+ *   4. loading a state file of N fingerprints, as a ratio to JSON.parse of the same file
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,8 @@ import { systemClock } from '../clock.js';
 import { loadConfig } from '../config/load.js';
 import { DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from '../demo/sample-keys.js';
 import { normalizeKeys } from '../keys/normalize.js';
+import { loadState, saveState } from '../lifecycle/state.js';
+import { emptyChannelRecord, emptyState, type AlertedEntry, type TrackedFinding } from '../lifecycle/types.js';
 import type { RawPersonalClient } from '../keys/types.js';
 import { silentLogger } from '../logger.js';
 import { Secret } from '../secret.js';
@@ -106,6 +109,50 @@ async function main(): Promise<void> {
     await simulator.close();
     await rm(dir, { recursive: true, force: true });
   }
+  await benchStateLoad(ENGINE_KEYS);
+}
+
+/**
+ * The state is read on every run and can hold every finding of a large
+ * tenant, once in the shared tracking and once per channel that was told.
+ * Its checks should cost a fraction of parsing the JSON itself.
+ */
+async function benchStateLoad(count: number): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'c1-hygiene-bench-state-'));
+  try {
+    const state = emptyState();
+    const email = emptyChannelRecord();
+    const tracked = new Map<string, TrackedFinding>();
+    const alerted = new Map<string, AlertedEntry>();
+    for (let i = 0; i < count; i++) {
+      tracked.set(`fp-${i}`, {
+        ruleId: 'no-expiry',
+        credentialId: `bench-${i}`,
+        clientId: `bench-${i}@${DEMO_TENANT}/pcc`,
+        displayName: `bench key ${i}`,
+        severity: 'high',
+        firstSeenAt: '2026-11-01T07:00:00.000Z',
+        lastSeenAt: '2026-11-26T07:00:00.000Z',
+      });
+      alerted.set(`fp-${i}`, { at: '2026-11-20T07:00:00.000Z', severity: 'high' });
+    }
+    await saveState(dir, { ...state, findings: Object.fromEntries(tracked), channels: { email: { ...email, alerted: Object.fromEntries(alerted) } } });
+    const text = await readFile(join(dir, 'state.json'), 'utf8');
+    const parseMs = await timed(() => JSON.parse(text));
+    const loadMs = await timed(() => loadState(dir, silentLogger()));
+    console.log(
+      `${'load state (JSON.parse = 1.00)'.padEnd(44)} ${String(count).padStart(7)} fps   ${loadMs.toFixed(0).padStart(6)} ms  ratio ${(loadMs / parseMs).toFixed(2)}`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function timed(work: () => unknown): Promise<number> {
+  globalThis.gc?.();
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
 }
 
 await main();
