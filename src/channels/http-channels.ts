@@ -1,0 +1,16 @@
+import type { AppConfig } from '../config/types.js';
+import type { HttpChannelDeps } from './http-channel-deps.js';
+import { slackChannel } from './slack.js';
+import type { Channel } from './types.js';
+import { webhookChannel } from './webhook.js';
+
+export type { HttpChannelDeps } from './http-channel-deps.js';
+
+/** The Slack and webhook channels the configuration turns on (none, one or both), for the dispatcher's list. */
+export function httpChannels(config: Pick<AppConfig, 'alerts'>, deps: HttpChannelDeps): Channel[] {
+  const channels: Channel[] = [];
+  const { slack, webhook } = config.alerts;
+  if (slack.webhookUrl !== null) channels.push(slackChannel({ ...slack, webhookUrl: slack.webhookUrl }, deps));
+  if (webhook.url !== null) channels.push(webhookChannel({ ...webhook, url: webhook.url }, deps));
+  return channels;
+}
