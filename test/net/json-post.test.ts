@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HygieneError } from '../../src/errors.js';
 import { createJsonPoster, type JsonPostOptions } from '../../src/net/json-post.js';
@@ -226,5 +229,24 @@ describe('a bounded JSON POST', () => {
     );
     expect(seen).toBe(1024);
     expect(err.message.length).toBeLessThan(200);
+  });
+
+  test('an untrusted certificate fails at once: retrying cannot fix it', async () => {
+    const fixtures = new URL('../c1/fixtures/', import.meta.url);
+    let handshakes = 0;
+    const server = createHttpsServer(
+      { cert: readFileSync(new URL('self-signed-cert.pem', fixtures)), key: readFileSync(new URL('self-signed-key.pem', fixtures)) },
+      (_req, res) => res.end('ok'),
+    );
+    server.on('connection', () => (handshakes += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const { poster: p } = poster({ maxRetries: 3 });
+    const err = await failure(p.post({ url: new URL(`https://127.0.0.1:${port}${TOKEN_PATH}`), body: '{}' }));
+    expect(err.message).toMatch(/^TLS connection to Slack failed \([A-Z_]+\): its certificate is not valid or not trusted here$/);
+    expect(err.details.attempts).toBe(1);
+    expect(handshakes).toBe(1);
+    expectNoUrl([err.message, JSON.stringify(err.details)], `https://127.0.0.1:${port}${TOKEN_PATH}`);
   });
 });
