@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { httpChannels } from '../../src/channels/http-channels.js';
+import { httpChannelSecrets, httpChannels } from '../../src/channels/http-channels.js';
 import { validateConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
+import { redactSecrets } from '../../src/redact.js';
 import { keysOf, tempDirs, writeJson } from './helpers.js';
 
 const dirs = tempDirs();
@@ -120,5 +121,20 @@ describe('httpChannels', () => {
       ['webhook', 'webhook'],
     ]);
     for (const channel of channels) channel.close();
+  });
+});
+
+describe('httpChannelSecrets', () => {
+  it('lists every form of both URLs and the key, so any text can be cleaned of them', async () => {
+    const { config } = await validate({ SLACK_WEBHOOK_URL: SLACK, WEBHOOK_URL: HOOK, WEBHOOK_SECRET: KEY });
+    const text = `failed: ${SLACK} ${HOOK} key=${KEY} token tok-8c1d5e9f2a3b4c6d7e8f9a0b slack q1w2e3r4t5y6u7i8o9p0a1s2`;
+    const clean = redactSecrets(text, httpChannelSecrets(config!));
+    for (const secret of [SLACK, HOOK, KEY, 'tok-8c1d5e9f2a3b4c6d7e8f9a0b', 'q1w2e3r4t5y6u7i8o9p0a1s2']) expect(clean).not.toContain(secret);
+    expect(clean.startsWith('failed: [redacted]')).toBe(true);
+  });
+
+  it('is empty when neither channel is configured', async () => {
+    const { config } = await validate({});
+    expect(httpChannelSecrets(config!)).toEqual([]);
   });
 });
