@@ -203,9 +203,10 @@ export function composeSlackDigest(delivery: DigestDelivery): SlackMessage {
 
   const moreKeys = groups.length - shownKeys;
   const where = reportWhere(delivery.reportLocation, delivery.runId);
+  // The cut list ends the message: "and N more keys", then where they are.
   const footer = [
-    moreKeys > 0 ? `and ${plural(moreKeys, 'more key')}: the full list is in ${where}` : `Full report: ${where}`,
     `Run ${slackText(delivery.runId, CAP.id)} · as of ${slackText(delivery.asOf, CAP.id)}`,
+    moreKeys > 0 ? `and ${plural(moreKeys, 'more key')}: the full list is in ${where}` : `Full report: ${where}`,
   ].join('\n');
   blocks.push(section(footer));
 

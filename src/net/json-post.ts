@@ -78,6 +78,9 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
+/** Shortest attempt worth making after a wait. */
+const MIN_ATTEMPT_MS = 100;
+
 const DEFAULTS = { retryBaseDelayMs: 1_000, retryMaxDelayMs: 30_000, maxResponseBytes: 64 * 1024 };
 
 type Attempt =
@@ -185,7 +188,8 @@ export function createJsonPoster(options: JsonPostOptions): JsonPoster {
 
       const delayMs = askedDelay ?? backoff(attemptNo);
       const left = deadline - clock().getTime();
-      if (delayMs >= left) {
+      // A retry squeezed into the deadline's last moments could not get an answer anyway.
+      if (delayMs + Math.min(options.timeoutMs, MIN_ATTEMPT_MS) > left) {
         const why = askedDelay === null ? 'no time is left' : `${label} asked to retry after ${Math.ceil(askedDelay / 1000)} s`;
         throw fail(`${failure.message}; not retried in this run: ${why} within its ${options.deadlineMs} ms deadline`, {
           ...failure.details,

@@ -71,7 +71,7 @@ describe('Slack channel', () => {
     expect(first).toContain('*Key cred-1* · otter-cred-1@acme.conductor.one/pcc');
     expect(first).toContain(':red_circle: *CRITICAL* · broad-cidr: Allowed source range too broad _(new)_\nallows 0.0.0.0/0\n_What to do:_ Create a replacement key');
     expect(second).toMatch(/HIGH\* · no-expiry[\s\S]*MEDIUM\* · missing-cidr: No source IP limit _\(reminder, still open\)_/);
-    expect(footer).toBe('Full report: /var/lib/c1-hygiene/reports/report-20261126T070000.000Z.json\nRun run-0001 · as of 2026-11-26T07:00:00.000Z');
+    expect(footer).toBe('Run run-0001 · as of 2026-11-26T07:00:00.000Z\nFull report: /var/lib/c1-hygiene/reports/report-20261126T070000.000Z.json');
     expect(body.blocks).toHaveLength(4);
   });
 
@@ -91,7 +91,7 @@ describe('Slack channel', () => {
     const message = composeSlackDigest(digestDelivery({ due }));
     expectWithinLimits(message);
     expect(message.blocks).toHaveLength(50);
-    expect(message.blocks.at(-1)!.text.text).toMatch(/^and 152 more keys: the full list is in \/var\/lib\/c1-hygiene\/reports\//);
+    expect(message.blocks.at(-1)!.text.text).toMatch(/\nand 152 more keys: the full list is in \/var\/lib\/c1-hygiene\/reports\/report-[^\n]+$/);
   });
 
   test('escaping-heavy text (every character an &) still fits, and no escape is cut in half', () => {
