@@ -6,6 +6,7 @@ import type { AuditReport } from '../report/types.js';
 import type { Finding } from '../rules/types.js';
 import { SharedMailer } from './email.js';
 import { emailListChannels } from './email-list.js';
+import { httpChannelTargets } from './http-targets.js';
 import { ownerChannels } from './owners.js';
 import type { Channel } from './types.js';
 
@@ -50,7 +51,7 @@ export interface ChannelSet {
  */
 export type ChannelFactory = (context: ChannelContext) => ChannelSet;
 
-export const CHANNEL_FACTORIES: readonly ChannelFactory[] = [emailListChannels, ownerChannels];
+export const CHANNEL_FACTORIES: readonly ChannelFactory[] = [emailListChannels, ownerChannels, httpChannelTargets];
 
 /** Every configured channel of this run, and the routing warnings. Call `closeChannels` after the deliveries. */
 export function buildChannels(

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { daysAfter, T0 } from '../lifecycle/sample-findings.js';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../helpers/smtp-sink.js';
 import { mailedPairs, pairKey } from '../e2e-alerts/workspace.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
 import { LIST, owner, ownedFinding, routingRig, SENDER, type RoutingRig } from './routing-run.js';
 
 const alice = owner('u-alice', 'alice@acme.example');
@@ -182,5 +183,37 @@ describe('alerts routed to key owners', () => {
     expect((forAlice?.message as { to: string[] }).to).toEqual([alice.email]);
     expect(mailedPairs((forAlice?.message as { text: string }).text)).toEqual(ALICE);
     expect(sink.connections).toBe(0);
+  });
+
+  it('a webhook that fails is retried next run alone, with the same delivery id; e-mail recipients get no repeat', async () => {
+    sink = await startSmtpSink();
+    const receiver = await startHttpReceiver([{ status: 500, body: 'down' }, { status: 200, body: 'ok' }]);
+    try {
+      rig = await routingRig(sink.url(), { webhook: { maxRetries: 0 } }, { WEBHOOK_URL: receiver.url });
+      const first = await rig.run(tenantFindings(), T0);
+      expect(first.outcomes.map((outcome) => [outcome.id, outcome.delivered]).sort()).toEqual(
+        [['email', true], ['webhook', false], [`owner:${alice.id}`, true], [`owner:${bob.id}`, true]].sort(),
+      );
+      expect(first.error?.message).toContain('webhook');
+      expect(sink.received).toHaveLength(3);
+      expect(receiver.requests).toHaveLength(1);
+      const firstId = receiver.requests[0]!.headers['x-c1-hygiene-delivery'];
+
+      const second = await rig.run(tenantFindings(), daysAfter(T0, 0, 60_000));
+      expect(second.outcomes.map((outcome) => [outcome.id, outcome.delivered])).toEqual([['webhook', true]]);
+      expect(sink.received).toHaveLength(3);
+      expect(receiver.requests).toHaveLength(2);
+      const retried = receiver.requests[1]!;
+      expect(retried.headers['x-c1-hygiene-delivery']).toBe(firstId);
+      const body = JSON.parse(retried.text) as { deliveryId: string; due: { fingerprint: string }[] };
+      expect(body.deliveryId).toBe(firstId);
+      expect(body.due).toHaveLength(tenantFindings().length);
+
+      await rig.run(tenantFindings(), daysAfter(T0, 0, 120_000));
+      expect(receiver.requests).toHaveLength(2);
+      expect(sink.received).toHaveLength(3);
+    } finally {
+      await receiver.close();
+    }
   });
 });

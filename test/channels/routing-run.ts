@@ -46,7 +46,7 @@ export interface RoutingRig {
   close(): Promise<void>;
 }
 
-export async function routingRig(smtpUrl: string, alerts: Record<string, unknown> = {}): Promise<RoutingRig> {
+export async function routingRig(smtpUrl: string, alerts: Record<string, unknown> = {}, extraEnv: Record<string, string> = {}): Promise<RoutingRig> {
   const dir = await mkdtemp(join(tmpdir(), 'c1-routing-'));
   const stateDir = join(dir, 'state');
   await writeFile(
@@ -56,7 +56,7 @@ export async function routingRig(smtpUrl: string, alerts: Record<string, unknown
   const config = await loadConfig({
     configPath: 'config.json',
     cwd: dir,
-    env: { SMTP_URL: smtpUrl, ALERT_EMAIL_TO: LIST.join(','), ALERT_EMAIL_FROM: SENDER, STATE_DIR: stateDir, REPORT_DIR: join(dir, 'reports') },
+    env: { SMTP_URL: smtpUrl, ALERT_EMAIL_TO: LIST.join(','), ALERT_EMAIL_FROM: SENDER, STATE_DIR: stateDir, REPORT_DIR: join(dir, 'reports'), ...extraEnv },
   });
   const { logger, text } = memoryLogger();
 
