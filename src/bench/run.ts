@@ -5,6 +5,7 @@
  *   1. normalise + evaluate N synthetic keys (pure CPU; the rules engine)
  *   2. list M keys from the local C1 simulator over real HTTP (pagination, JSON, validation)
  *   3. a whole audit (list, evaluate, state, report) of M keys
+ *   4. start-up: `--version` and an audit of 0 keys, as ratios to `node -e 0`
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,9 +22,11 @@ import { silentLogger } from '../logger.js';
 import { Secret } from '../secret.js';
 import { evaluateKeys } from '../rules/evaluate.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
+import { formatStartupRow, measureStartup } from './startup.js';
 
 const ENGINE_KEYS = Number(process.env.BENCH_ENGINE_KEYS ?? 100_000);
 const API_KEYS = Number(process.env.BENCH_API_KEYS ?? 5_000);
+const STARTUP_ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 11);
 
 /** The demo's keys repeated with unique ids: every rule has work to do. */
 function syntheticKeys(count: number, now: Date): Record<string, unknown>[] {
@@ -106,6 +109,10 @@ async function main(): Promise<void> {
     await simulator.close();
     await rm(dir, { recursive: true, force: true });
   }
+
+  const startup = await measureStartup(STARTUP_ROUNDS);
+  console.log(`\nstart-up, medians of ${STARTUP_ROUNDS} launches each, ${startup.environment}:`);
+  for (const row of startup.rows) console.log(formatStartupRow(row));
 }
 
 await main();
