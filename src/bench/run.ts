@@ -6,6 +6,7 @@
  *   2. list M keys from the local C1 simulator over real HTTP (pagination, JSON, validation)
  *   3. a whole audit (list, evaluate, state, report) of M keys
  *   4. loading a state file of N fingerprints, as a ratio to JSON.parse of the same file
+ *   5. start-up: `--version` and an audit of 0 keys, as ratios to `node -e 0`
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,9 +25,11 @@ import { silentLogger } from '../logger.js';
 import { Secret } from '../secret.js';
 import { evaluateKeys } from '../rules/evaluate.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
+import { formatStartupRow, measureStartup } from './startup.js';
 
 const ENGINE_KEYS = Number(process.env.BENCH_ENGINE_KEYS ?? 100_000);
 const API_KEYS = Number(process.env.BENCH_API_KEYS ?? 5_000);
+const STARTUP_ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 11);
 
 /** The demo's keys repeated with unique ids: every rule has work to do. */
 function syntheticKeys(count: number, now: Date): Record<string, unknown>[] {
@@ -110,6 +113,10 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   await benchStateLoad(ENGINE_KEYS);
+
+  const startup = await measureStartup(STARTUP_ROUNDS);
+  console.log(`\nstart-up, medians of ${STARTUP_ROUNDS} launches each, ${startup.environment}:`);
+  for (const row of startup.rows) console.log(formatStartupRow(row));
 }
 
 /**
