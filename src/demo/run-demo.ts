@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { HygieneError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
+import { startWebhookCapture } from './webhook-capture.js';
 import { DEMO_OWNER_DOMAIN, DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from './sample-keys.js';
 
 export interface DemoOptions {
@@ -18,16 +19,19 @@ export interface DemoOptions {
 
 /**
  * A complete audit with no network and no credentials: a local C1 simulator
- * serves sample keys, a local SMTP capture receives the alert. The audit runs
- * through the same configuration loading and pipeline as production; only the
- * API URL and the SMTP URL point at the built-in peers.
+ * serves sample keys, a local SMTP capture receives the alert e-mail and a
+ * local signed-webhook receiver the webhook delivery. The audit runs through
+ * the same configuration loading and pipeline as production; only the API,
+ * SMTP and webhook URLs point at the built-in peers.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const outputDir = resolve(options.outputDir ?? 'demo-output');
   const mailDir = join(outputDir, 'mail');
+  const webhookDir = join(outputDir, 'webhook');
   const stateDir = join(outputDir, 'state');
   // Each demo starts as a first run, so it always shows an alert being sent.
   await rm(stateDir, { recursive: true, force: true });
+  await rm(webhookDir, { recursive: true, force: true });
   await mkdir(mailDir, { recursive: true });
 
   const now = systemClock();
@@ -46,6 +50,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       mailFiles.push({ file, to: recipientsOf(raw) });
     },
   });
+  const webhook = await startWebhookCapture({ dir: webhookDir });
 
   try {
     const loaded = await loadConfig({
@@ -58,6 +63,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         SMTP_URL: capture.url,
         ALERT_EMAIL_TO: 'security-team@example.com',
         ALERT_EMAIL_FROM: 'c1-hygiene@example.com',
+        WEBHOOK_URL: webhook.url,
+        WEBHOOK_SECRET: webhook.secret,
         REPORT_DIR: join(outputDir, 'reports'),
         STATE_DIR: stateDir,
         LOG_LEVEL: options.logLevel,
@@ -77,6 +84,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     if (outcome.reportPath) options.print(`Latest report:  ${show(join(config.report.dir, 'latest.json'))}`);
     if (mailFiles.length === 0) options.print('Captured email: none (nothing was due)');
     else options.print(`Captured email:\n${mailFiles.map(({ file, to }) => `  ${show(file)} (to ${to})`).join('\n')}`);
+    if (webhook.files.length === 0) options.print('Captured webhook: none (nothing was due)');
+    else options.print(`Captured webhook (signature checked by the receiver):\n${webhook.files.map((file) => `  ${show(file)}`).join('\n')}`);
     return outcome.exitCode;
   } catch (err) {
     if (err instanceof HygieneError) {
@@ -85,6 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }
     throw err;
   } finally {
+    await webhook.close();
     await capture.close();
     await simulator.close();
   }
