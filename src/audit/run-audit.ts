@@ -8,6 +8,7 @@ import { normalizeKeys } from '../keys/normalize.js';
 import { loadState, type LifecycleState } from '../lifecycle/state.js';
 import { EMAIL_CHANNEL_ID } from '../lifecycle/state-shape.js';
 import { renderDeliveries } from '../channels/dispatch.js';
+import { httpChannelSecrets } from '../channels/http-channels.js';
 import { buildChannels, closeChannels } from '../channels/registry.js';
 import { suppressionWarnings } from '../lifecycle/suppressions.js';
 import { trackFindings } from '../lifecycle/track.js';
@@ -16,6 +17,7 @@ import { renderSummary } from '../report/summary.js';
 import type { AuditReport } from '../report/types.js';
 import { writeReport } from '../report/write.js';
 import { evaluateKeys, evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
+import { redactSecrets } from '../redact.js';
 import { isAtLeast, type Severity } from '../severity.js';
 import { alertAndRecord, noticeFailure, previewAlerts, safeError } from './alerting.js';
 import { buildReport } from './build-report.js';
@@ -180,8 +182,10 @@ async function failed(
   request: AuditRequest,
   context: { runId: string; startedAt: Date; logger: Logger; clock: Clock },
 ): Promise<AuditOutcome> {
-  const error = err instanceof Error ? err : new Error(String(err));
   const exitCode = err instanceof HygieneError ? err.exitCode : EXIT.auditFailed;
+  // C1's client blanks its own credentials; an echo of a Slack or webhook credential from any peer is blanked here,
+  // before the message reaches the log, the state's failure record, every channel's notice and the caller.
+  const error = withoutChannelSecrets(err instanceof Error ? err : new Error(String(err)), request.config);
   context.logger.error({ error: safeError(error) }, 'audit failed');
   // A configuration problem is the operator's to fix now, not a streak to be mailed about.
   if (exitCode === EXIT.auditFailed && !request.dryRun) {
@@ -192,6 +196,13 @@ async function failed(
     );
   }
   return outcome(exitCode, null, null, error, context.startedAt, context.clock());
+}
+
+function withoutChannelSecrets(error: Error, config: AppConfig): Error {
+  const message = redactSecrets(error.message, httpChannelSecrets(config));
+  if (message === error.message) return error;
+  // The cause is left behind: it may carry the same text.
+  return error instanceof HygieneError ? new HygieneError(error.code, message, { details: error.details }) : new Error(message);
 }
 
 function outcome(
