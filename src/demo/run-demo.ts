@@ -11,7 +11,7 @@ import { startWebhookCapture } from './webhook-capture.js';
 import { DEMO_OWNER_DOMAIN, DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from './sample-keys.js';
 
 export interface DemoOptions {
-  /** Where reports, state and captured mail go; default `./demo-output`. */
+  /** Where reports, state, captured mail and webhook deliveries go; default `./demo-output`. */
   outputDir: string | null;
   print: (text: string) => void;
   logLevel: string;
