@@ -236,6 +236,42 @@ describe('Slack and webhook over a sequence of runs', () => {
   });
 });
 
+describe('a due set that grows while the webhook is down', () => {
+  it('the webhook gets the old and the new findings in one message with a new delivery id; Slack and e-mail get only the new ones', async () => {
+    workspace = await createWorkspace(baseKeys(), CONFIG);
+    const p = await peers([{ status: 200, body: 'ok' }], [{ drop: true }, { status: 200 }]);
+    // Without WEBHOOK_SECRET deliveries are not signed (and say so by the header's absence).
+    const env = { SLACK_WEBHOOK_URL: p.env.SLACK_WEBHOOK_URL!, WEBHOOK_URL: p.env.WEBHOOK_URL! };
+    const audit = (asOf: string) => workspace.audit({ asOf, smtpUrl: p.mail.url(), env });
+
+    const first = await audit(T0);
+    expect(first.code, first.stderr).toBe(4);
+    expect(failedInLog(first)).toEqual(['webhook']);
+    expect([p.slack.requests.length, p.webhook.requests.length, p.mail.received.length]).toEqual([1, 1, 1]);
+    const dropped = JSON.parse(p.webhook.requests[0]!.text) as WebhookBody;
+    expect(p.webhook.requests[0]!.headers['x-c1-hygiene-signature-256']).toBeUndefined();
+
+    workspace.sim.setPersonalClients([...baseKeys(), newRobot()]);
+    const second = await audit(afterT0(0, 10));
+    expect(second.code, second.stderr).toBe(0);
+    expect([p.slack.requests.length, p.webhook.requests.length, p.mail.received.length]).toEqual([2, 2, 2]);
+    const grown = JSON.parse(p.webhook.requests[1]!.text) as WebhookBody;
+    expect(p.webhook.requests[1]!.headers['x-c1-hygiene-delivery']).toBe(grown.deliveryId);
+    expect(duePairs(grown)).toEqual([...FIRST_DUE, ...NEW_ROBOT_DUE].sort());
+    // A different message, so a different id: a receiver de-duplicating on it must not drop the new findings.
+    expect(grown.deliveryId).not.toBe(dropped.deliveryId);
+    expect(mailedPairs(p.mail.received[1]!.parsed.text ?? '')).toEqual(NEW_ROBOT_DUE);
+    const slack2 = slackText(p.slack.requests[1]!);
+    expect(slack2).toContain(clientIdOf('new-robot'));
+    expect(slack2).not.toContain(clientIdOf('deploy-bot'));
+
+    const third = await audit(afterT0(0, 20));
+    expect(third.code).toBe(0);
+    expect([p.slack.requests.length, p.webhook.requests.length, p.mail.received.length]).toEqual([2, 2, 2]);
+    await expectNoSecretsAnywhere(workspace, [...c1Secrets(workspace.sim), ...channelSecrets(p)], [p.mail]);
+  });
+});
+
 describe('failure notices on Slack and the webhook', () => {
   it('one signed notice per streak on each channel, the error redacted; a channel that missed it gets it on the next failing run', async () => {
     workspace = await createWorkspace(baseKeys(), { ...CONFIG, c1: { maxRetries: 0 } });
