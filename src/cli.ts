@@ -68,6 +68,15 @@ async function main(argv: string[]): Promise<number> {
       await exitNow(code);
       return code;
     }
+    case 'report': {
+      const { runReportCommand } = await import('./report/report-command.js');
+      return runReportCommand(command, {
+        env: process.env,
+        cwd: process.cwd(),
+        write: (text) => process.stdout.write(text),
+        printError,
+      });
+    }
     case 'demo':
       return runDemo({ outputDir: command.outputDir, print, logLevel: process.env.LOG_LEVEL ?? 'warn' });
   }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CONFIG_PATH_MISSING } from '../config/file.js';
 import { HygieneError } from '../errors.js';
 import { parseTimestamp } from '../keys/timestamp.js';
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { SEVERITIES, type Severity } from '../severity.js';
 
 export type Command =
@@ -9,6 +10,7 @@ export type Command =
   | { name: 'schedule'; configPath: string | null }
   | { name: 'validate'; configPath: string | null }
   | { name: 'demo'; outputDir: string | null }
+  | { name: 'report'; configPath: string | null; input: string | null; format: ReportFormat; output: string | null }
   | { name: 'help' }
   | { name: 'version' };
 
@@ -29,6 +31,11 @@ Commands:
   validate   Check the configuration and credential formats without network;
              prints every problem found.
                --config FILE
+  report     Render an existing JSON report in another format; no network.
+               --input FILE         the JSON report (default: <report dir>/latest.json)
+               --format FORMAT      ${REPORT_FORMATS.join(', ')}
+               --output FILE        write there (atomically) instead of stdout
+               --config FILE        where to find the report directory
   demo       A complete audit against a built-in C1 simulator and SMTP capture;
              no network, no credentials.
                --output-dir DIR     where the demo writes (default: ./demo-output)
@@ -46,6 +53,7 @@ const COMMAND_OPTIONS = {
   schedule: ['config'],
   validate: ['config'],
   demo: ['output-dir'],
+  report: ['config', 'input', 'format', 'output'],
 } as const;
 
 type CommandName = keyof typeof COMMAND_OPTIONS;
@@ -68,6 +76,9 @@ export function parseCommand(argv: string[]): Command {
         'fail-on': { type: 'string' },
         'dry-run': { type: 'boolean' },
         'output-dir': { type: 'string' },
+        input: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -107,6 +118,14 @@ export function parseCommand(argv: string[]): Command {
       return { name: command, configPath };
     case 'demo':
       return { name: 'demo', outputDir: values['output-dir'] ?? null };
+    case 'report':
+      return {
+        name: 'report',
+        configPath,
+        input: pathOption('input', values.input),
+        format: parseFormat(values.format),
+        output: pathOption('output', values.output),
+      };
   }
 }
 
@@ -118,6 +137,18 @@ function parseAsOf(text: string): Date {
     throw usageError(`--as-of "${text}" is not an RFC 3339 time (${why}; for example 2026-11-26T09:00:00Z)`);
   }
   return parsed.date;
+}
+
+function pathOption(option: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (value.trim() === '') throw usageError(`--${option} needs a file path`);
+  return value;
+}
+
+function parseFormat(text: string | undefined): ReportFormat {
+  if (text === undefined) throw usageError(`"report" needs --format (${REPORT_FORMATS.join(', ')})`);
+  if (!isReportFormat(text)) throw usageError(`--format "${text}" is not a report format (${REPORT_FORMATS.join(', ')})`);
+  return text;
 }
 
 function parseSeverity(text: string): Severity {

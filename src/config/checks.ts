@@ -122,3 +122,16 @@ const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function parseSuppressionExpiry(value: string): Date {
   return new Date(BARE_DATE.test(value) ? `${value}T00:00:00Z` : value);
 }
+
+/** `report.publicUrl`: an absolute https URL without credentials (it ends up in e-mails). */
+export function publicUrlProblem(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${quote(raw)} is not a URL (e.g. https://reports.example.com/c1-hygiene/latest.html)`;
+  }
+  if (url.protocol !== 'https:') return `must be an https:// URL, not ${quote(url.protocol.replace(/:$/, ''))}`;
+  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
+  return null;
+}

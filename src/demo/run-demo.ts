@@ -6,6 +6,7 @@ import { systemClock } from '../clock.js';
 import { loadConfig } from '../config/load.js';
 import { HygieneError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { REPORT_FORMATS } from '../report/formats.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
 import { DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from './sample-keys.js';
 
@@ -48,7 +49,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   });
 
   try {
-    const config = await loadConfig({
+    const loaded = await loadConfig({
       configPath: null,
       cwd: outputDir,
       env: {
@@ -63,6 +64,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         LOG_LEVEL: options.logLevel,
       },
     });
+    // The demo shows every format the report can be written in.
+    const config = { ...loaded, report: { ...loaded.report, formats: [...REPORT_FORMATS] } };
     const logger = createLogger(config.logLevel);
     options.print(`Demo: auditing ${DEMO_TENANT} on a local C1 simulator (${simulator.url}) with sample keys.\n`);
     // The sample keys are dated from `now`; evaluating at that same instant keeps their ages round.
@@ -72,7 +75,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const cwd = process.cwd();
     const show = (path: string): string => (path.startsWith(cwd) ? relative(cwd, path) : path);
     options.print('');
-    if (outcome.reportPath) options.print(`Latest report:  ${show(join(config.report.dir, 'latest.json'))}`);
+    if (outcome.reportPath) {
+      options.print(`Latest report:  ${show(join(config.report.dir, 'latest.json'))} (also latest.csv, latest.ocsf.json)`);
+      options.print(`HTML report:    ${show(join(config.report.dir, 'latest.html'))} (open it in a browser)`);
+    }
     options.print(
       mailFiles.length > 0
         ? `Captured email: ${mailFiles.map(show).join(', ')}`

@@ -5,6 +5,7 @@ import { HygieneError } from '../errors.js';
 import { errorCode, errorMessage, writeFileAtomic } from '../fs/atomic-write.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { ruleTitle } from '../rules/index.js';
 import { SEVERITIES } from '../severity.js';
 import { emptyState, STATE_VERSION, type LifecycleState } from './types.js';
 
@@ -35,14 +36,20 @@ const stateSchema = z.strictObject({
     }),
   ),
   resolvedSinceAlert: z.array(
-    z.strictObject({
-      fingerprint: z.string(),
-      ruleId: z.string(),
-      credentialId: z.string(),
-      clientId: z.string(),
-      displayName: z.string(),
-      firstSeenAt: z.string(),
-    }),
+    z
+      .strictObject({
+        fingerprint: z.string(),
+        ruleId: z.string(),
+        // Older state files did not record these: the rule's title, and the
+        // lowest severity (the digest's resolved list does not show it).
+        severity: severity.default('info'),
+        title: z.string().optional(),
+        credentialId: z.string(),
+        clientId: z.string(),
+        displayName: z.string(),
+        firstSeenAt: z.string(),
+      })
+      .transform(({ title, ...entry }) => ({ ...entry, title: title ?? ruleTitle(entry.ruleId) })),
   ),
   failureStreak: z
     .strictObject({

@@ -39,6 +39,8 @@ const sampleState: LifecycleState = {
     {
       fingerprint: 'unused:cred-2',
       ruleId: 'unused',
+      severity: 'medium',
+      title: 'Key not used recently',
       credentialId: 'cred-2',
       clientId: 'bear@acme.conductor.one/pcc',
       displayName: 'Old key',
