@@ -37,7 +37,7 @@ header.top h1{margin:2px 0 10px;font-size:28px;line-height:1.2;font-weight:650;o
 .facts div{display:flex;gap:6px}
 .facts dt{color:#c8d1dc}
 .facts dd{margin:0;font-weight:600}
-main{padding:20px 0 40px}
+main.wrap{padding-top:20px;padding-bottom:40px}
 h2{font-size:18px;margin:28px 0 10px;line-height:1.3}
 h2 .n{color:var(--muted);font-weight:500}
 .overview{display:grid;grid-template-columns:minmax(280px,1fr) minmax(0,2fr);gap:16px}
@@ -51,7 +51,7 @@ svg .axis{stroke:#98a2b3;stroke-width:1}
 svg .grid{stroke:#eaecf0;stroke-width:1}
 svg .tick{fill:var(--muted);font-size:11px}
 svg .count{font-weight:700}
-svg .label{font-size:11px}
+svg .label{font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .soon{margin:8px 0 0;padding:0;list-style:none;font-size:13px;columns:2;column-gap:24px}
 .soon li{break-inside:avoid;padding:1px 0;overflow-wrap:anywhere}
 .soon .when{font-variant-numeric:tabular-nums;color:var(--muted);display:inline-block;min-width:7.5em}

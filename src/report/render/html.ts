@@ -201,7 +201,7 @@ function expiryTimeline(report: AuditReport, model: Model): string {
   const asOf = Date.parse(report.asOf);
 
   const parts: string[] = [];
-  for (const day of [0, 7, 14, 30, 60, 90]) {
+  for (const day of [0, 14, 30, 60, 90]) {
     const at = x(day).toFixed(1);
     parts.push(`<line class="grid" x1="${at}" y1="8" x2="${at}" y2="${axisY}"/>`);
     const anchor = day === 0 ? 'start' : day === TIMELINE_DAYS ? 'end' : 'middle';
