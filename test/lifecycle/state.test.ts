@@ -58,6 +58,14 @@ describe('loadState', () => {
     expect(lines).toEqual([]);
   });
 
+  it('reads a state file from before resolved entries kept their severity and title', async () => {
+    const { logger } = captureLogger();
+    const older = { ...sampleState, resolvedSinceAlert: sampleState.resolvedSinceAlert.map(({ severity: _s, title: _t, ...rest }) => rest) };
+    await writeFile(join(root, 'state.json'), JSON.stringify(older));
+    const loaded = await loadState(root, logger, clock);
+    expect(loaded.resolvedSinceAlert).toEqual([{ ...sampleState.resolvedSinceAlert[0], severity: 'info', title: 'Key not used recently' }]);
+  });
+
   it('returns empty state when the directory has no state file', async () => {
     const { logger } = captureLogger();
     expect(await loadState(root, logger, clock)).toEqual(emptyState());

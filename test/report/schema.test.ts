@@ -35,7 +35,7 @@ describe('config/report.schema.json', () => {
   let runs: AuditedRuns;
   beforeAll(async () => {
     runs = await auditTwice();
-  });
+  }, 60_000);
   afterAll(async () => {
     await runs.cleanup();
   });
