@@ -52,9 +52,11 @@ svg .grid{stroke:#eaecf0;stroke-width:1}
 svg .tick{fill:var(--muted);font-size:11px}
 svg .count{font-weight:700}
 svg .label{font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
-.soon{margin:8px 0 0;padding:0;list-style:none;font-size:13px;columns:2;column-gap:24px}
-.soon li{break-inside:avoid;padding:1px 0;overflow-wrap:anywhere}
-.soon .when{font-variant-numeric:tabular-nums;color:var(--muted);display:inline-block;min-width:7.5em}
+.soon{margin:8px 0 0;padding:0;list-style:none;font-size:13px;display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:2px 24px}
+.soon li{display:flex;align-items:baseline;gap:8px;min-width:0;padding:1px 0}
+.soon .when{flex:none;font-variant-numeric:tabular-nums;color:var(--muted);min-width:6.5em}
+.soon bdi{flex:0 1 auto;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.soon .sev{flex:none;min-width:0;font-size:11px;padding:0 5px}
 .muted{color:var(--muted)}
 .sev{display:inline-block;min-width:5.6em;padding:1px 7px;border-radius:4px;color:#fff;font-size:12px;font-weight:700;text-align:center;text-transform:uppercase;letter-spacing:.03em;vertical-align:1px}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}.sev-low{background:var(--low)}.sev-info{background:var(--info)}
@@ -86,7 +88,8 @@ table.list th{text-align:left;font-size:12px;text-transform:uppercase;letter-spa
 table.list td{border-bottom:1px solid #eaecf0;padding:6px 8px;vertical-align:top;overflow-wrap:anywhere}
 details.clean summary{cursor:pointer;font-weight:600;margin:28px 0 10px}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:13px;padding:14px 0 28px}
-@media (max-width:900px){.overview{grid-template-columns:1fr}.key-body{grid-template-columns:1fr}.owner{margin-left:0;text-align:left}.soon{columns:1}}
+@media (max-width:900px){.overview{grid-template-columns:1fr}.key-body{grid-template-columns:1fr}.owner{margin-left:0;text-align:left}}
+@media (max-width:600px){.soon{grid-template-columns:1fr}}
 @media print{
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{font-size:10pt}
@@ -94,6 +97,7 @@ body{font-size:10pt}
 header.top{background:none;color:#000;border-bottom:2px solid #000;padding:0 0 8px}
 header.top .eyebrow,.facts dt{color:#333}
 .filters,details.clean{display:none!important}
+.soon{grid-template-columns:repeat(2,minmax(0,1fr))}
 .overview{grid-template-columns:1fr 2fr}
 .card,.key{break-inside:avoid}
 a{color:inherit;text-decoration:none}

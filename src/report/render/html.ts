@@ -215,6 +215,8 @@ function expiryTimeline(report: AuditReport, model: Model): string {
     parts.push(`<text class="tick" x="${width / 2}" y="${axisY - 30}" text-anchor="middle">No key expires in the next ${TIMELINE_DAYS} days.</text>`);
   }
 
+  // Connectors and dots first, labels last: a label is never crossed by another key's connector.
+  const labels: string[] = [];
   const laneEnds = new Array<number>(lanes).fill(-Infinity);
   for (const entry of model.expiring) {
     const at = x(entry.days);
@@ -227,18 +229,15 @@ function expiryTimeline(report: AuditReport, model: Model): string {
     const start = anchorEnd ? at - labelWidth : at - 3;
     const end = anchorEnd ? at + 3 : at + labelWidth;
     const lane = laneEnds.findIndex((laneEnd) => laneEnd < start);
-    let labelSvg = '';
     if (lane !== -1) {
       laneEnds[lane] = end;
       const y = axisY - 10 - lane * laneHeight;
-      labelSvg =
-        `<line x1="${at.toFixed(1)}" y1="${y + 3}" x2="${at.toFixed(1)}" y2="${axisY - 5}" stroke="${colour}" stroke-width="1"/>` +
-        `<text class="label" x="${(anchorEnd ? at - 4 : at + 4).toFixed(1)}" y="${y}" text-anchor="${anchorEnd ? 'end' : 'start'}">${escapeHtml(label)}</text>`;
+      parts.push(`<line x1="${at.toFixed(1)}" y1="${y + 3}" x2="${at.toFixed(1)}" y2="${axisY - 5}" stroke="${colour}" stroke-width="1"/>`);
+      labels.push(`<text class="label" x="${(anchorEnd ? at - 4 : at + 4).toFixed(1)}" y="${y}" text-anchor="${anchorEnd ? 'end' : 'start'}">${escapeHtml(label)}</text>`);
     }
-    parts.push(
-      `<g>${labelSvg}<circle cx="${at.toFixed(1)}" cy="${axisY}" r="5" fill="${colour}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(tip)}</title></circle></g>`,
-    );
+    parts.push(`<circle cx="${at.toFixed(1)}" cy="${axisY}" r="5" fill="${colour}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(tip)}</title></circle>`);
   }
+  parts.push(...labels);
   const label = `${model.expiring.length} key${model.expiring.length === 1 ? '' : 's'} expiring in the next ${TIMELINE_DAYS} days`;
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}"><title>${label}</title>${parts.join('')}</svg>`;
 }
@@ -248,7 +247,7 @@ function soonList(model: Model): string {
   const items = model.expiring.slice(0, SOON_LISTED).map((entry) => {
     const severity = entry.key?.worst;
     const badge = severity ? ` <span class="sev sev-${severity}">${severity}</span>` : '';
-    return `<li><span class="when">${escapeHtml(inDays(entry.days))}</span> <bdi>${text(entry.client.displayName, 80) || '(no name)'}</bdi>${badge}</li>`;
+    return `<li><span class="when">${escapeHtml(inDays(entry.days))}</span><bdi>${text(entry.client.displayName, 80) || '(no name)'}</bdi>${badge}</li>`;
   });
   const more = model.expiring.length - SOON_LISTED;
   if (more > 0) items.push(`<li class="muted">and ${more} more on the timeline</li>`);
