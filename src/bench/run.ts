@@ -5,6 +5,7 @@
  *   1. normalise + evaluate N synthetic keys (pure CPU; the rules engine)
  *   2. list M keys from the local C1 simulator over real HTTP (pagination, JSON, validation)
  *   3. a whole audit (list, evaluate, state, report) of M keys
+ *   4. rendering that audit's report in each format, as a ratio to JSON
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ import { DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from '../demo/sample-key
 import { normalizeKeys } from '../keys/normalize.js';
 import type { RawPersonalClient } from '../keys/types.js';
 import { silentLogger } from '../logger.js';
+import { RENDERERS } from '../report/render/index.js';
+import type { AuditReport } from '../report/types.js';
 import { Secret } from '../secret.js';
 import { evaluateKeys } from '../rules/evaluate.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
@@ -97,14 +100,35 @@ async function main(): Promise<void> {
       },
     });
     auditConfig.c1.pageSize = 100;
+    let report: AuditReport | null = null;
     for (const run of ['first', 'second'] as const) {
-      await measure(`whole audit, ${run} run (state ${run === 'first' ? 'empty' : 'full'})`, API_KEYS, () =>
+      const outcome = await measure(`whole audit, ${run} run (state ${run === 'first' ? 'empty' : 'full'})`, API_KEYS, () =>
         runAudit({ config: auditConfig, asOf: null, dryRun: false, failOn: null }, { logger: silentLogger(), clock: systemClock, print: () => {} }),
       );
+      report = outcome.report;
     }
+    if (report) benchRenderers(report);
   } finally {
     await simulator.close();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Each format's rendering time as a multiple of the JSON rendering of the same report, measured in the same run. */
+function benchRenderers(report: AuditReport): void {
+  const time = (render: (value: AuditReport) => string): { ms: number; bytes: number } => {
+    let bytes = 0;
+    const start = performance.now();
+    for (let i = 0; i < 3; i++) bytes = render(report).length;
+    return { ms: (performance.now() - start) / 3, bytes };
+  };
+  const json = time(RENDERERS.json.render);
+  for (const [format, renderer] of Object.entries(RENDERERS)) {
+    const result = format === 'json' ? json : time(renderer.render);
+    console.log(
+      `${`render ${format}`.padEnd(44)} ${String(report.clients.length).padStart(7)} keys  ${result.ms.toFixed(0).padStart(6)} ms  ` +
+        `${(result.ms / json.ms).toFixed(2).padStart(6)} × JSON  ${mib(result.bytes)}`,
+    );
   }
 }
 
