@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'C1_BAD_RESPONSE'
   | 'C1_PAGINATION'
   | 'REPORT_WRITE_FAILED'
+  | 'REPORT_INPUT_INVALID'
   | 'STATE_READ_FAILED'
   | 'STATE_WRITE_FAILED'
   | 'ALERT_DELIVERY_FAILED'
@@ -45,6 +46,8 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   C1_BAD_RESPONSE: EXIT.auditFailed,
   C1_PAGINATION: EXIT.auditFailed,
   REPORT_WRITE_FAILED: EXIT.auditFailed,
+  // `report --input` given something that is not a report: the user's to fix, nothing was fetched.
+  REPORT_INPUT_INVALID: EXIT.usage,
   STATE_READ_FAILED: EXIT.auditFailed,
   STATE_WRITE_FAILED: EXIT.auditFailed,
   ALERT_DELIVERY_FAILED: EXIT.alertDeliveryFailed,

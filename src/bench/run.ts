@@ -5,8 +5,9 @@
  *   1. normalise + evaluate N synthetic keys (pure CPU; the rules engine)
  *   2. list M keys from the local C1 simulator over real HTTP (pagination, JSON, validation)
  *   3. a whole audit (list, evaluate, state, report) of M keys
- *   4. loading a state file of N fingerprints, as a ratio to JSON.parse of the same file
- *   5. start-up: `--version` and an audit of 0 keys, as ratios to `node -e 0`
+ *   4. rendering that audit's report in each format, as a ratio to JSON
+ *   5. loading a state file of N fingerprints, as a ratio to JSON.parse of the same file
+ *   6. start-up: `--version` and an audit of 0 keys, as ratios to `node -e 0`
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ import { loadState, saveState } from '../lifecycle/state.js';
 import { emptyChannelRecord, emptyState, type AlertedEntry, type TrackedFinding } from '../lifecycle/types.js';
 import type { RawPersonalClient } from '../keys/types.js';
 import { silentLogger } from '../logger.js';
+import { RENDERERS } from '../report/render/index.js';
+import type { AuditReport } from '../report/types.js';
 import { Secret } from '../secret.js';
 import { evaluateKeys } from '../rules/evaluate.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
@@ -103,11 +106,14 @@ async function main(): Promise<void> {
       },
     });
     auditConfig.c1.pageSize = 100;
+    let report: AuditReport | null = null;
     for (const run of ['first', 'second'] as const) {
-      await measure(`whole audit, ${run} run (state ${run === 'first' ? 'empty' : 'full'})`, API_KEYS, () =>
+      const outcome = await measure(`whole audit, ${run} run (state ${run === 'first' ? 'empty' : 'full'})`, API_KEYS, () =>
         runAudit({ config: auditConfig, asOf: null, dryRun: false, failOn: null }, { logger: silentLogger(), clock: systemClock, print: () => {} }),
       );
+      report = outcome.report;
     }
+    if (report) benchRenderers(report);
   } finally {
     await simulator.close();
     await rm(dir, { recursive: true, force: true });
@@ -160,6 +166,24 @@ async function timed(work: () => unknown): Promise<number> {
   const start = performance.now();
   await work();
   return performance.now() - start;
+}
+
+/** Each format's rendering time as a multiple of the JSON rendering of the same report, measured in the same run. */
+function benchRenderers(report: AuditReport): void {
+  const time = (render: (value: AuditReport) => string): { ms: number; bytes: number } => {
+    let bytes = 0;
+    const start = performance.now();
+    for (let i = 0; i < 3; i++) bytes = render(report).length;
+    return { ms: (performance.now() - start) / 3, bytes };
+  };
+  const json = time(RENDERERS.json.render);
+  for (const [format, renderer] of Object.entries(RENDERERS)) {
+    const result = format === 'json' ? json : time(renderer.render);
+    console.log(
+      `${`render ${format}`.padEnd(44)} ${String(report.clients.length).padStart(7)} keys  ${result.ms.toFixed(0).padStart(6)} ms  ` +
+        `${(result.ms / json.ms).toFixed(2).padStart(6)} × JSON  ${mib(result.bytes)}`,
+    );
+  }
 }
 
 await main();

@@ -99,6 +99,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/demo.js'),
   },
   {
+    name: 'report',
+    summary: 'Render an existing JSON report as json, html, csv or ocsf; no network.',
+    description:
+      'Reads a JSON report written by audit (default: <report dir>/latest.json, the report\n' +
+      'directory taken from the configuration) and renders it in another format, to stdout\n' +
+      'or atomically to --output. A file that is not a report of this tool is refused.',
+    usage: ['report [--input FILE] --format json|html|csv|ocsf [--output FILE] [--config FILE]'],
+    flags: [
+      { name: 'input', type: 'string', value: 'FILE', description: 'the JSON report to render', default: '<report dir>/latest.json' },
+      { name: 'format', type: 'string', value: 'FORMAT', description: 'json, html, csv or ocsf (required)' },
+      { name: 'output', type: 'string', value: 'FILE', description: 'write there (atomically) instead of stdout' },
+      CONFIG,
+    ],
+    exitCodes: [
+      [0, 'the report was rendered'],
+      [2, 'usage error, or the input is not a report of this tool'],
+    ],
+    load: () => import('./commands/report.js'),
+  },
+  {
     name: 'rules',
     summary: 'List the rule catalogue: id, title, default severity, options with defaults.',
     description:

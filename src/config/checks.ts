@@ -174,6 +174,19 @@ export function parseSuppressionExpiry(value: string): Date {
   return new Date(BARE_DATE.test(value) ? `${value}T00:00:00Z` : value);
 }
 
+/** `report.publicUrl`: an absolute https URL without credentials (it ends up in e-mails). */
+export function publicUrlProblem(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${quote(raw)} is not a URL (e.g. https://reports.example.com/c1-hygiene/latest.html)`;
+  }
+  if (url.protocol !== 'https:') return `must be an https:// URL, not ${quote(url.protocol.replace(/:$/, ''))}`;
+  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
+  return null;
+}
+
 /**
  * A Slack or webhook URL carries its credential (Slack's token is its path),
  * so, like SMTP_URL, every answer is a fixed sentence that never quotes the

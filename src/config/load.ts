@@ -194,7 +194,12 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
       reason: s.reason.trim(),
       expires: s.expires ? parseSuppressionExpiry(s.expires) : null,
     })),
-    report: { dir: resolve(cwd, env.reportDir?.value ?? file.report.dir), keep: file.report.keep },
+    report: {
+      dir: resolve(cwd, env.reportDir?.value ?? file.report.dir),
+      keep: file.report.keep,
+      formats: [...new Set(file.report.formats)],
+      publicUrl: file.report.publicUrl ?? null,
+    },
     alerts: {
       minSeverity: file.alerts.minSeverity,
       renotifyAfterDays: file.alerts.renotifyAfterDays,

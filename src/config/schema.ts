@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { clientIdProblem } from '../c1/credentials.js';
+import { DEFAULT_REPORT_FORMATS, REPORT_FORMATS } from '../report/formats.js';
 import { RULE_IDS } from '../rules/ids.js';
 import { SEVERITIES } from '../severity.js';
 import { ownerDomainProblem } from '../channels/owner-address.js';
-import { apiUrlProblem, cronProblem, emailAddressProblem, quote, timezoneProblem } from './checks.js';
+import { apiUrlProblem, cronProblem, emailAddressProblem, publicUrlProblem, quote, timezoneProblem } from './checks.js';
 
 /**
  * The JSON configuration file. Every key is optional and has its default
@@ -48,6 +49,13 @@ const ruleId = z.enum(RULE_IDS, {
     typeof issue.input === 'string'
       ? `unknown rule ${quote(issue.input)} (known: ${RULE_IDS.join(', ')})`
       : `must be a rule id (known: ${RULE_IDS.join(', ')})`,
+});
+
+const reportFormat = z.enum(REPORT_FORMATS, {
+  error: (issue) =>
+    typeof issue.input === 'string'
+      ? `unknown report format ${quote(issue.input)} (known: ${REPORT_FORMATS.join(', ')})`
+      : `must be a report format (known: ${REPORT_FORMATS.join(', ')})`,
 });
 
 const severity = z.enum(SEVERITIES, {
@@ -282,9 +290,18 @@ export const configFileSchema = z
           dir: nonEmptyText('a directory')
             .default('./reports')
             .describe('Where reports are written, relative to the working directory. Overridden by REPORT_DIR.'),
-          keep: integer(1, 100_000, 30, 'How many report files to keep; older ones are removed.'),
+          keep: integer(1, 100_000, 30, 'How many runs to keep (each run\'s files in every format); older runs are removed.'),
+          formats: list(reportFormat, `of report formats (${REPORT_FORMATS.join(', ')})`)
+            .default([...DEFAULT_REPORT_FORMATS])
+            .describe(
+              'Formats written next to report-<ts>.json and latest.json: html (a self-contained page), csv (one row per open finding), ocsf (OCSF Detection Finding events). json is always written.',
+            ),
+          publicUrl: text('an https URL')
+            .superRefine(checkedBy(publicUrlProblem))
+            .optional()
+            .describe('Where the HTML report is published (https://…), for links in alerts instead of a path on the audit host.'),
         },
-        'The JSON report.',
+        'The report files.',
       ),
       alerts: alertsSection,
       state: section(

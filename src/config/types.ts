@@ -1,3 +1,4 @@
+import type { ReportFormat } from '../report/formats.js';
 import type { Secret } from '../secret.js';
 import type { Severity } from '../severity.js';
 import type { RuleOptions } from '../rules/types.js';
@@ -53,7 +54,15 @@ export interface AppConfig {
     severity: Record<string, Severity>;
   };
   suppressions: Suppression[];
-  report: { dir: string; keep: number };
+  report: {
+    dir: string;
+    /** How many runs to keep. */
+    keep: number;
+    /** Renderings written beside the JSON report (json itself is always written). */
+    formats: ReportFormat[];
+    /** Where the HTML report is published (https); null = not published. */
+    publicUrl: string | null;
+  };
   alerts: {
     minSeverity: Severity;
     renotifyAfterDays: number;

@@ -6,6 +6,7 @@ import { systemClock } from '../clock.js';
 import { loadConfig } from '../config/load.js';
 import { HygieneError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { REPORT_FORMATS } from '../report/formats.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
 import { startWebhookCapture } from './webhook-capture.js';
 import { DEMO_OWNER_DOMAIN, DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from './sample-keys.js';
@@ -70,8 +71,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         LOG_LEVEL: options.logLevel,
       },
     });
-    // Each sample owner in the demo's domain also gets a digest of their own keys, next to the admin digest.
-    const config = { ...loaded, alerts: { ...loaded.alerts, routeToOwners: true, ownerDomains: [DEMO_OWNER_DOMAIN] } };
+    // Each sample owner in the demo's domain also gets a digest of their own keys, next to the
+    // admin digest; and the demo shows every format the report can be written in.
+    const config = {
+      ...loaded,
+      alerts: { ...loaded.alerts, routeToOwners: true, ownerDomains: [DEMO_OWNER_DOMAIN] },
+      report: { ...loaded.report, formats: [...REPORT_FORMATS] },
+    };
     const logger = createLogger(config.logLevel);
     options.print(`Demo: auditing ${DEMO_TENANT} on a local C1 simulator (${simulator.url}) with sample keys.\n`);
     // The sample keys are dated from `now`; evaluating at that same instant keeps their ages round.
@@ -81,7 +87,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const cwd = process.cwd();
     const show = (path: string): string => (path.startsWith(cwd) ? relative(cwd, path) : path);
     options.print('');
-    if (outcome.reportPath) options.print(`Latest report:  ${show(join(config.report.dir, 'latest.json'))}`);
+    if (outcome.reportPath) {
+      options.print(`Latest report:  ${show(join(config.report.dir, 'latest.json'))} (also latest.csv, latest.ocsf.json)`);
+      options.print(`HTML report:    ${show(join(config.report.dir, 'latest.html'))} (open it in a browser)`);
+    }
     if (mailFiles.length === 0) options.print('Captured email: none (nothing was due)');
     else options.print(`Captured email:\n${mailFiles.map(({ file, to }) => `  ${show(file)} (to ${to})`).join('\n')}`);
     if (webhook.files.length === 0) options.print('Captured webhook: none (nothing was due)');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ResolvedFinding } from '../report/types.js';
+import { ruleTitle } from '../rules/index.js';
 import { SEVERITIES, type Severity } from '../severity.js';
 import {
   STATE_VERSION,
@@ -153,10 +154,15 @@ function channelRecord(value: unknown, path: string): ChannelRecord {
 
 function resolvedFinding(value: unknown, path: string): ResolvedFinding {
   const entry = object(value, path);
-  keysOnly(entry, ['fingerprint', 'ruleId', 'credentialId', 'clientId', 'displayName', 'firstSeenAt'], path);
+  keysOnly(entry, ['fingerprint', 'ruleId', 'severity', 'title', 'credentialId', 'clientId', 'displayName', 'firstSeenAt'], path);
+  const ruleId = text(entry.ruleId, path, 'ruleId');
   return {
     fingerprint: text(entry.fingerprint, path, 'fingerprint'),
-    ruleId: text(entry.ruleId, path, 'ruleId'),
+    ruleId,
+    // Older state files did not record these: the lowest severity (the digest's
+    // resolved list does not show it) and the rule's title from the catalogue.
+    severity: entry.severity === undefined ? 'info' : severityOf(entry.severity, path, 'severity'),
+    title: entry.title === undefined ? ruleTitle(ruleId) : text(entry.title, path, 'title'),
     credentialId: text(entry.credentialId, path, 'credentialId'),
     clientId: text(entry.clientId, path, 'clientId'),
     displayName: text(entry.displayName, path, 'displayName'),

@@ -1,4 +1,5 @@
 import type { ResolvedFinding } from '../report/types.js';
+import { ruleTitle } from '../rules/index.js';
 import type { Finding, SuppressedFinding } from '../rules/types.js';
 import type { ChannelRecord, LifecycleState, TrackedFinding } from './types.js';
 
@@ -66,6 +67,9 @@ export function trackFindings(
     resolved.set(fingerprint, {
       fingerprint,
       ruleId: previous.ruleId,
+      // A resolved finding keeps the severity it last had and its rule's title.
+      severity: previous.severity,
+      title: ruleTitle(previous.ruleId),
       credentialId: previous.credentialId,
       clientId: previous.clientId,
       displayName: previous.displayName,

@@ -1,56 +1,19 @@
-import type { KeyWarning, Owner } from '../keys/types.js';
-import type { Finding, SuppressedFinding } from '../rules/types.js';
-import type { Severity } from '../severity.js';
+import type { AuditReportShape, ReportClientShape, ResolvedFindingShape } from './schema.js';
 
-export interface ReportClient {
-  id: string;
-  clientId: string;
-  displayName: string;
-  userId: string | null;
-  /** The key's owner; null when it could not be resolved. */
-  owner: Owner | null;
-  createdAt: string | null;
-  expiresTime: string | null;
-  lastUsedAt: string | null;
-  allowSourceCidr: string[];
-  scopedRoles: string[];
-  /** Fields present in the API data but unreadable; shown as null above, and the rules reading them skipped this key. */
-  invalidFields: string[];
-  /** Rule ids that fired (not suppressed) for this key; empty = clean. */
-  findings: string[];
-}
+/**
+ * The report's types, derived from its schema (`./schema.ts`) so the JSON
+ * Schema published in `config/report.schema.json` and the code cannot disagree.
+ */
 
-export interface ResolvedFinding {
-  fingerprint: string;
-  ruleId: string;
-  credentialId: string;
-  clientId: string;
-  displayName: string;
-  firstSeenAt: string;
-}
+/** One scanned key as listed in the report; `owner` is null when it could not be resolved. */
+export type ReportClient = ReportClientShape;
 
-export interface AuditReport {
-  schemaVersion: 1;
-  tool: { name: string; version: string };
-  runId: string;
-  asOf: string;
-  startedAt: string;
-  finishedAt: string;
-  tenant: string;
-  summary: {
-    clientsScanned: number;
-    clientsSkipped: number;
-    clientsDeleted: number;
-    findings: number;
-    suppressed: number;
-    resolved: number;
-    bySeverity: Record<Severity, number>;
-    byRule: Record<string, number>;
-  };
-  clients: ReportClient[];
-  findings: Finding[];
-  suppressed: SuppressedFinding[];
-  resolved: ResolvedFinding[];
-  warnings: KeyWarning[];
-  rules: { id: string; title: string; severity: Severity; enabled: boolean }[];
-}
+/**
+ * A finding open in the previous run and gone now. It keeps the severity it
+ * last had and its rule's title, so readers (and OCSF "Close" events) can
+ * still say how bad it was.
+ */
+export type ResolvedFinding = ResolvedFindingShape;
+
+/** The JSON report of one audit (written reports never carry `dryRun`). */
+export type AuditReport = Omit<AuditReportShape, '$schema' | 'dryRun'>;

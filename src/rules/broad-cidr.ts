@@ -1,5 +1,5 @@
 import type { CidrEntry } from '../keys/types.js';
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_SOURCE_IPS_DOCS_URL } from './docs.js';
 import type { Rule, RuleMeta } from './types.js';
 
 export const meta: RuleMeta = {
@@ -11,7 +11,7 @@ export const meta: RuleMeta = {
   fields: ['allowSourceCidr'],
   risk: 'A wide source range (a short prefix) lets the key be used from far more hosts than need it, so the source limit barely slows down someone holding a leaked secret. Escalates to critical when a range admits every address (/0).',
   remediation: `Create a replacement key in ${API_KEYS_PAGE} whose "Limit source IPs" lists only the addresses or narrow CIDRs of the hosts that use it, move consumers to it, then delete this key.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_SOURCE_IPS_DOCS_URL,
 };
 
 /**

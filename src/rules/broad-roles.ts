@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, ROLES_DOCS_URL } from './docs.js';
 import { quote } from './format.js';
 import type { RoleInfo, Rule, RuleMeta } from './types.js';
 
@@ -11,7 +11,7 @@ export const meta: RuleMeta = {
   fields: ['scopedRoles'],
   risk: 'A key without scoped roles acts with all of its owner\'s permissions, and a key scoped to a role listed as broad can do far more than a typical integration needs; a leaked secret then gives that much access.',
   remediation: `Create a replacement key in ${API_KEYS_PAGE} with the narrowest scope that works (for example "Read-only to system logs" or "Basic user" instead of "Full permissions"), move consumers to it, then delete this key.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: ROLES_DOCS_URL,
 };
 
 export type RoleMatchKind = 'id' | 'name' | 'displayName';

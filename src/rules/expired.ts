@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_EXPIRY_DOCS_URL } from './docs.js';
 import { formatDateTime, formatDuration, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 import type { NormalizedKey } from '../keys/types.js';
@@ -12,7 +12,7 @@ export const meta: RuleMeta = {
   fields: ['expiresTime'],
   risk: 'An expired key no longer authenticates, so it is not a risk by itself; but it clutters the key list, hides which keys are really in use, and whatever still depends on it is failing.',
   remediation: `Delete the key in ${API_KEYS_PAGE}. If something still needs API access, create a new key with an expiry and hand it to that consumer.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_EXPIRY_DOCS_URL,
 };
 
 /**

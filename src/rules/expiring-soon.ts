@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_EXPIRY_DOCS_URL } from './docs.js';
 import { DAY_MS } from '../clock.js';
 import { formatDateTime, formatDuration, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
@@ -12,7 +12,7 @@ export const meta: RuleMeta = {
   fields: ['expiresTime'],
   risk: 'When the key expires, every script or integration using it stops authenticating; rotating in a hurry tends to skip review of who gets the new secret. Escalates to high within `urgentDays`.',
   remediation: `Create a replacement key with an expiry in ${API_KEYS_PAGE}, move every consumer to it, then delete this key before it expires.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_EXPIRY_DOCS_URL,
 };
 
 /** Fires when now < expiresTime ≤ now + days; high when expiresTime ≤ now + urgentDays. */

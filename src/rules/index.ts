@@ -31,3 +31,8 @@ export const RULES: readonly Rule[] = [
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.meta.id === id);
 }
+
+/** The title of a rule, or its id for one no longer in the catalogue (remembered from an older version). */
+export function ruleTitle(id: string): string {
+  return ruleById(id)?.meta.title ?? id;
+}

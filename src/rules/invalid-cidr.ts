@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_SOURCE_IPS_DOCS_URL } from './docs.js';
 import { quote } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 
@@ -11,7 +11,7 @@ export const meta: RuleMeta = {
   fields: ['allowSourceCidr'],
   risk: 'An entry that is neither an address nor a CIDR does not limit anything the way its author intended; the key may be usable from more places than planned, or from none of the intended hosts.',
   remediation: `Create a replacement key in ${API_KEYS_PAGE} whose "Limit source IPs" holds only valid addresses (203.0.113.7) or CIDRs (203.0.113.0/24), move consumers to it, then delete this key.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_SOURCE_IPS_DOCS_URL,
 };
 
 export const invalidCidr: Rule = {

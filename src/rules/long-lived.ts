@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_EXPIRY_DOCS_URL } from './docs.js';
 import { DAY_MS } from '../clock.js';
 import { formatDate, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
@@ -12,7 +12,7 @@ export const meta: RuleMeta = {
   fields: ['expiresTime', 'createdAt'],
   risk: 'The longer a key is valid, the longer a leaked copy stays useful and the rarer rotation becomes; a long lifetime is nearly as risky as none.',
   remediation: `When this key is next rotated, create the replacement in ${API_KEYS_PAGE} with an expiry within the allowed lifetime, move consumers to it, then delete this key.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_EXPIRY_DOCS_URL,
 };
 
 /** Fires when expiresTime − createdAt > maxDays (exactly maxDays is fine). */

@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_SOURCE_IPS_DOCS_URL } from './docs.js';
 import type { Rule, RuleMeta } from './types.js';
 
 export const meta: RuleMeta = {
@@ -10,7 +10,7 @@ export const meta: RuleMeta = {
   fields: ['allowSourceCidr'],
   risk: 'Without a source limit, a leaked secret works from anywhere on the internet, not only from the hosts that are meant to use it.',
   remediation: `Create a replacement key in ${API_KEYS_PAGE} with "Limit source IPs" set to the addresses or CIDRs of the hosts that use it, move consumers to it, then delete this key.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_SOURCE_IPS_DOCS_URL,
 };
 
 export const missingCidr: Rule = {

@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_USAGE_DOCS_URL } from './docs.js';
 import { DAY_MS } from '../clock.js';
 import { formatDate, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
@@ -12,7 +12,7 @@ export const meta: RuleMeta = {
   fields: ['lastUsedAt', 'createdAt'],
   risk: 'A key created but never used is access nobody needs; its secret was still shown once and may have been copied somewhere.',
   remediation: `Ask the owner whether the key is still planned for use; if not, delete it in ${API_KEYS_PAGE}.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_USAGE_DOCS_URL,
 };
 
 /**

@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_EXPIRY_DOCS_URL } from './docs.js';
 import { formatDate } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 
@@ -11,7 +11,7 @@ export const meta: RuleMeta = {
   fields: ['expiresTime'],
   risk: 'A key without expiry stays valid until someone remembers to delete it; a leaked copy (in a repository, a CI log, a laptop backup) works forever.',
   remediation: `Create a replacement key with an expiry in ${API_KEYS_PAGE}, move every consumer to it, then delete this key.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_EXPIRY_DOCS_URL,
 };
 
 export const noExpiry: Rule = {

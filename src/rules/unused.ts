@@ -1,4 +1,4 @@
-import { API_KEYS_DOCS_URL, API_KEYS_PAGE } from './docs.js';
+import { API_KEYS_PAGE, KEY_USAGE_DOCS_URL } from './docs.js';
 import { DAY_MS } from '../clock.js';
 import { formatDate, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
@@ -12,7 +12,7 @@ export const meta: RuleMeta = {
   fields: ['lastUsedAt'],
   risk: 'A key nobody uses any more still grants access; its secret may sit in old configs and backups, and no one would notice it being used by someone else.',
   remediation: `Confirm nothing depends on the key any more, then delete it in ${API_KEYS_PAGE}.`,
-  reference: API_KEYS_DOCS_URL,
+  reference: KEY_USAGE_DOCS_URL,
 };
 
 /** Fires when now − lastUsedAt > days (exactly `days` ago is still fine). */

@@ -82,7 +82,7 @@ describe('composeDigest', () => {
     const message = composeDigest(
       digestInput({
         resolvedSinceAlert: [
-          { fingerprint: 'x', ruleId: 'unused', credentialId: 'old', clientId: 'bear@acme.conductor.one/pcc', displayName: 'Retired key', firstSeenAt: '2026-10-01T00:00:00.000Z' },
+          { fingerprint: 'x', ruleId: 'unused', severity: 'medium', title: 'Key not used recently', credentialId: 'old', clientId: 'bear@acme.conductor.one/pcc', displayName: 'Retired key', firstSeenAt: '2026-10-01T00:00:00.000Z' },
         ],
       }),
     );

@@ -159,7 +159,7 @@ describe('Slack channel', () => {
       asOf: text,
       due: fc.array(due, { minLength: 1, maxLength: 60 }),
       resolved: fc.array(
-        fc.record({ fingerprint: text, ruleId: text, credentialId: text, clientId: text, displayName: text, firstSeenAt: text }),
+        fc.record({ fingerprint: text, ruleId: text, severity: fc.constantFrom(...SEVERITIES), title: text, credentialId: text, clientId: text, displayName: text, firstSeenAt: text }),
         { maxLength: 30 },
       ),
       reportLocation: fc.option(text),
@@ -185,6 +185,8 @@ describe('Slack channel', () => {
     const resolved = Array.from({ length: 100 }, (_, i) => ({
       fingerprint: `f${i}`,
       ruleId: 'no-expiry',
+      severity: 'high' as const,
+      title: 'Key never expires',
       credentialId: `old-${i}`,
       clientId: `old-${i}@acme.conductor.one/pcc`,
       displayName: `Old key ${i}`,

@@ -48,7 +48,7 @@ describe('webhook channel', () => {
   test('posts the alert as the contract shapes it, signed over the raw body', async () => {
     const { receiver, channel } = await webhook(KEY);
     const delivery = digestDelivery({
-      resolved: [{ fingerprint: 'f-old', ruleId: 'unused', credentialId: 'cred-9', clientId: 'old@acme.conductor.one/pcc', displayName: 'Old', firstSeenAt: '2026-10-01T00:00:00Z' }],
+      resolved: [{ fingerprint: 'f-old', ruleId: 'unused', severity: 'medium', title: 'Key not used recently', credentialId: 'cred-9', clientId: 'old@acme.conductor.one/pcc', displayName: 'Old', firstSeenAt: '2026-10-01T00:00:00Z' }],
     });
     await channel.sendDigest(delivery);
     expect(receiver.requests).toHaveLength(1);

@@ -109,12 +109,14 @@ describe('audit against the simulator', () => {
     expect((await stat(join(dir, 'reports', 'latest.json'))).mode & 0o777).toBe(0o640);
   });
 
-  it('keeps only the newest `keep` reports', async () => {
+  it('keeps only the newest `keep` runs, each as JSON and HTML (the default formats)', async () => {
     const config = join(dir, 'keep.json');
     await writeFile(config, JSON.stringify({ report: { keep: 2 } }));
     for (let i = 0; i < 3; i++) expect((await runCli(['audit', '--config', config], { env: env() })).code).toBe(0);
     const dated = (await readdir(join(dir, 'reports'))).filter((f) => f.startsWith('report-'));
-    expect(dated).toHaveLength(2);
+    expect(dated.filter((f) => f.endsWith('.json'))).toHaveLength(2);
+    expect(dated.filter((f) => f.endsWith('.html'))).toHaveLength(2);
+    expect(dated).toHaveLength(4);
   });
 
   it('remembers firstSeenAt and lists resolved findings on the next run', async () => {

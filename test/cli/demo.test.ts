@@ -31,6 +31,14 @@ describe('demo', () => {
     expect(report.summary.clientsDeleted).toBe(1);
   });
 
+  it('writes the report in all four formats and prints where the HTML report is', async () => {
+    const names = await readdir(join(dir, 'out', 'reports'));
+    for (const latest of ['latest.json', 'latest.html', 'latest.csv', 'latest.ocsf.json']) expect(names).toContain(latest);
+    expect(names.filter((name) => name.startsWith('report-'))).toHaveLength(4);
+    expect(result.stdout).toContain(`HTML report:    ${join('out', 'reports', 'latest.html')}`);
+    expect(await readFile(join(dir, 'out', 'reports', 'latest.html'), 'utf8')).toContain('build &lt;bot&gt; &amp; &quot;friends&quot;');
+  });
+
   it('captures the alert email as an .eml file and prints where everything went', async () => {
     const mails = await readdir(join(dir, 'out', 'mail'));
     expect(mails).toHaveLength(1);

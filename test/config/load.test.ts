@@ -29,7 +29,7 @@ describe('loadConfig defaults', () => {
         severity: {},
       },
       suppressions: [],
-      report: { dir: join(cwd, 'reports'), keep: 30 },
+      report: { dir: join(cwd, 'reports'), keep: 30, formats: ['json', 'html'], publicUrl: null },
       alerts: {
         minSeverity: 'medium',
         renotifyAfterDays: 7,
@@ -103,6 +103,23 @@ describe('loadConfig file problems', () => {
     expect(config).toBeNull();
     expect(problems).toHaveLength(1);
     expect(problems[0]?.message).toMatch(pattern);
+  });
+
+  it('report.formats defaults to json and html; report.publicUrl must be an https URL', async () => {
+    const cwd = await dirs.make();
+    const defaults = await loadConfig({ configPath: null, env: {}, cwd });
+    expect(defaults.report.formats).toEqual(['json', 'html']);
+    expect(defaults.report.publicUrl).toBeNull();
+    const good = await writeJson(cwd, 'good.json', { report: { formats: ['csv', 'ocsf', 'csv'], publicUrl: 'https://reports.example.com/latest.html' } });
+    const config = await loadConfig({ configPath: good, env: {}, cwd });
+    expect(config.report.formats).toEqual(['csv', 'ocsf']);
+    expect(config.report.publicUrl).toBe('https://reports.example.com/latest.html');
+    const bad = await writeJson(cwd, 'bad.json', { report: { formats: ['html', 'pdf'], publicUrl: 'http://reports.example.com/' } });
+    const { problems } = await validateConfig({ configPath: bad, env: {}, cwd });
+    expect(problems).toEqual([
+      { key: 'report.formats[1]', message: 'unknown report format "pdf" (known: json, html, csv, ocsf)' },
+      { key: 'report.publicUrl', message: 'must be an https:// URL, not "http"' },
+    ]);
   });
 
   it('a file with a byte order mark still loads', async () => {

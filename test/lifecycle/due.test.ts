@@ -117,7 +117,7 @@ describe('planPending: the delivery id of a retried message', () => {
 
   it('the content key ignores order but not what is resolved', () => {
     expect(contentKey([x, y], [])).toBe(contentKey([y, x], []));
-    const gone = { fingerprint: 'f', ruleId: 'r', credentialId: 'c', clientId: 'c', displayName: 'd', firstSeenAt: T0.toISOString() };
+    const gone = { fingerprint: 'f', ruleId: 'r', severity: 'low' as const, title: 'Rule r', credentialId: 'c', clientId: 'c', displayName: 'd', firstSeenAt: T0.toISOString() };
     expect(contentKey([x], [gone])).not.toBe(contentKey([x], []));
   });
 });

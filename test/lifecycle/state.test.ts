@@ -40,6 +40,8 @@ const sampleState: LifecycleState = {
         {
           fingerprint: 'unused:cred-2',
           ruleId: 'unused',
+          severity: 'medium',
+          title: 'Key not used recently',
           credentialId: 'cred-2',
           clientId: 'bear@acme.conductor.one/pcc',
           displayName: 'Old key',
@@ -66,6 +68,15 @@ describe('loadState', () => {
     const { logger, lines } = captureLogger();
     expect(await loadState(join(root, 'missing', 'state'), logger, clock)).toEqual(emptyState());
     expect(lines).toEqual([]);
+  });
+
+  it('reads a state file from before resolved entries kept their severity and title', async () => {
+    const { logger } = captureLogger();
+    const email = sampleState.channels.email!;
+    const olderEmail = { ...email, resolvedSinceDelivery: email.resolvedSinceDelivery.map(({ severity: _s, title: _t, ...rest }) => rest) };
+    await writeFile(join(root, 'state.json'), JSON.stringify({ ...sampleState, channels: { ...sampleState.channels, email: olderEmail } }));
+    const loaded = await loadState(root, logger, clock);
+    expect(loaded.channels.email?.resolvedSinceDelivery).toEqual([{ ...email.resolvedSinceDelivery[0], severity: 'info', title: 'Key not used recently' }]);
   });
 
   it('returns empty state when the directory has no state file', async () => {

@@ -52,7 +52,17 @@ describe('trackFindings', () => {
     const first = trackFindings(emptyState(), [a, b], [], T0);
     const second = trackFindings(first.state, [a], [], daysAfter(T0, 1));
     expect(second.resolved).toEqual([
-      { fingerprint: b.fingerprint, ruleId: 'unused', credentialId: 'b', clientId: b.clientId, displayName: b.displayName, firstSeenAt: T0.toISOString() },
+      {
+        fingerprint: b.fingerprint,
+        ruleId: 'unused',
+        // The last severity and the rule's title stay with the resolved finding.
+        severity: b.severity,
+        title: 'Key not used recently',
+        credentialId: 'b',
+        clientId: b.clientId,
+        displayName: b.displayName,
+        firstSeenAt: T0.toISOString(),
+      },
     ]);
     expect(Object.keys(second.state.findings)).toEqual([a.fingerprint]);
     // Never alerted, so nothing to tell recipients about.

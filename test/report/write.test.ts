@@ -177,3 +177,72 @@ describe('writeReport', () => {
     expect(third.removed).toEqual([join(dir, 'report-20261126T213316.123Z.json')]);
   });
 });
+
+describe('writeReport with several formats', () => {
+  const all = ['json', 'html', 'csv', 'ocsf'] as const;
+
+  it('writes each format as report-<ts>.<ext> and latest.<ext>, the same bytes, mode 0640', async () => {
+    const written = await writeReport(sampleReport(), { dir, keep: 30, formats: ['html', 'csv', 'ocsf'] });
+    expect(written.files.map((file) => [file.format, basename(file.path), basename(file.latestPath)])).toEqual([
+      ['json', 'report-20261126T213316.123Z.json', 'latest.json'],
+      ['html', 'report-20261126T213316.123Z.html', 'latest.html'],
+      ['csv', 'report-20261126T213316.123Z.csv', 'latest.csv'],
+      ['ocsf', 'report-20261126T213316.123Z.ocsf.json', 'latest.ocsf.json'],
+    ]);
+    for (const file of written.files) {
+      expect((await readFile(file.latestPath)).equals(await readFile(file.path))).toBe(true);
+      expect((await stat(file.path)).mode & 0o777).toBe(0o640);
+    }
+    expect((await readFile(join(dir, 'latest.html'), 'utf8')).startsWith('<!doctype html>')).toBe(true);
+    expect((await readFile(join(dir, 'latest.csv'), 'utf8')).startsWith('severity,ruleId,')).toBe(true);
+    expect(JSON.parse(await readFile(join(dir, 'latest.ocsf.json'), 'utf8'))).toHaveLength(1);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('gives every format of a run the suffix its JSON got when the name was taken', async () => {
+    await writeReport(sampleReport(), { dir, keep: 30, formats: [...all] });
+    const second = await writeReport(sampleReport({ runId: 'run-2' }), { dir, keep: 30, formats: [...all] });
+    expect(second.files.map((file) => basename(file.path))).toEqual([
+      'report-20261126T213316.123Z-1.json',
+      'report-20261126T213316.123Z-1.html',
+      'report-20261126T213316.123Z-1.csv',
+      'report-20261126T213316.123Z-1.ocsf.json',
+    ]);
+  });
+
+  it('counts runs for retention and removes every file of an old run together, whatever formats it had', async () => {
+    await mkdir(dir, { recursive: true });
+    for (const name of [
+      'report-20261120T070000.000Z.json',
+      'report-20261120T070000.000Z.html',
+      'report-20261120T070000.000Z.ocsf.json',
+      'report-20261121T070000.000Z.json',
+      'report-20261121T070000.000Z.csv',
+      'report-20261122T070000.000Z.json',
+    ]) {
+      await writeFile(join(dir, name), 'x');
+    }
+    await writeFile(join(dir, 'report-20261120T070000.000Z.pdf'), 'not ours');
+    const written = await writeReport(sampleReport(), { dir, keep: 2, formats: ['html'] });
+    expect(written.removed.map((path) => basename(path)).sort()).toEqual(
+      ['report-20261120T070000.000Z.html', 'report-20261120T070000.000Z.json', 'report-20261120T070000.000Z.ocsf.json', 'report-20261121T070000.000Z.csv', 'report-20261121T070000.000Z.json'].sort(),
+    );
+    expect((await readdir(dir)).sort()).toEqual(
+      ['latest.html', 'latest.json', 'report-20261120T070000.000Z.pdf', 'report-20261122T070000.000Z.json', 'report-20261126T213316.123Z.html', 'report-20261126T213316.123Z.json'].sort(),
+    );
+  });
+
+  it('when a rendering cannot be written, removes this run\'s files and leaves latest.json as it was', async () => {
+    const first = await writeReport(sampleReport(), { dir, keep: 30, formats: ['csv'] });
+    const before = await readFile(first.latestPath);
+    const second = sampleReport({ runId: 'run-2', startedAt: '2026-11-27T07:00:00.000Z' });
+    await mkdir(tempPathFor(join(dir, 'report-20261127T070000.000Z.csv')));
+
+    const error = await caught(writeReport(second, { dir, keep: 30, formats: ['csv'] }));
+
+    expect(error.code).toBe('REPORT_WRITE_FAILED');
+    expect(error.message).toContain('report-20261127T070000.000Z.csv');
+    expect((await readFile(first.latestPath)).equals(before)).toBe(true);
+    expect((await readdir(dir)).filter((name) => name.startsWith('report-20261127'))).toEqual([]);
+  });
+});

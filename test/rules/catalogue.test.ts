@@ -26,6 +26,24 @@ describe('rule catalogue', () => {
     for (const rule of RULES) expect(SEVERITIES).toContain(rule.meta.defaultSeverity);
   });
 
+  it('points each rule at the C1 page that explains its setting', () => {
+    const api = 'https://www.conductorone.com/docs/conductorone-api/api';
+    const expiry = `${api}#create-a-personal-api-key`;
+    const usage = `${api}#view-and-manage-all-api-keys-for-your-conductorone-tenant`;
+    expect(Object.fromEntries(RULES.map((rule) => [rule.meta.id, rule.meta.reference]))).toEqual({
+      expired: expiry,
+      'expiring-soon': expiry,
+      'no-expiry': expiry,
+      unused: usage,
+      'never-used': usage,
+      'missing-cidr': expiry,
+      'broad-cidr': expiry,
+      'invalid-cidr': expiry,
+      'broad-roles': 'https://www.conductorone.com/docs/product/set-up/user-roles',
+      'long-lived': expiry,
+    });
+  });
+
   it('has unique titles', () => {
     expect(new Set(RULES.map((rule) => rule.meta.title)).size).toBe(RULES.length);
   });
