@@ -22,6 +22,7 @@ describe('rule catalogue', () => {
       'invalid-cidr': 'medium',
       'broad-roles': 'high',
       'long-lived': 'low',
+      'owner-inactive': 'high',
     });
     for (const rule of RULES) expect(SEVERITIES).toContain(rule.meta.defaultSeverity);
   });
