@@ -81,6 +81,8 @@ export interface Simulator {
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
   requestsTo(route: SimulatorRoute): RecordedRequest[];
+  /** The most requests of `route` that were being answered at the same time so far (latency included). */
+  peakConcurrency(route: SimulatorRoute): number;
   registerCredential(clientId: string, publicJwk: PublicEd25519Jwk): void;
   /** Issues a valid access token directly, as `cone token` would print one. */
   issueToken(clientId?: string): string;
@@ -169,6 +171,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
+  /** Requests of each route being answered right now, and the most at once so far. */
+  const concurrency = new Map<SimulatorRoute, { now: number; peak: number }>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
@@ -198,7 +202,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       route,
       at: clock(),
     });
+    const counter = concurrency.get(route) ?? { now: 0, peak: 0 };
+    concurrency.set(route, counter);
+    counter.now += 1;
+    counter.peak = Math.max(counter.peak, counter.now);
+    try {
+      await respond(req, res, url, route, userPathId, body);
+    } finally {
+      counter.now -= 1;
+    }
+  }
 
+  async function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    route: SimulatorRoute,
+    userPathId: string | undefined,
+    body: string,
+  ): Promise<void> {
     const fault = faults.take(route);
     let delay = latencyMs;
     if (fault?.kind === 'delay') delay += fault.ms;
@@ -433,6 +455,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     credential,
     requests,
     requestsTo: (route) => requests.filter((r) => r.route === route),
+    peakConcurrency: (route) => concurrency.get(route)?.peak ?? 0,
     registerCredential: (clientId, publicJwk) => authority.register(clientId, publicJwk),
     issueToken: (clientId = credential.clientId) => authority.issue(clientId).accessToken,
     setPersonalClients: (list) => {
