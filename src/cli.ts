@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { runAudit } from './audit/run-audit.js';
-import { parseCommand, USAGE, type Command } from './cli/args.js';
+import { parseCommand, TENANT_SCOPE_NOTE, USAGE, type Command } from './cli/args.js';
 import { systemClock } from './clock.js';
 import { loadConfig, requireCredentials, validateConfig } from './config/load.js';
 import type { AppConfig } from './config/types.js';
@@ -97,9 +97,11 @@ async function validate(configPath: string | null): Promise<ExitCode> {
   if (config) problems.push(...missingCredentials(config));
   if (problems.length > 0) {
     printError(new ConfigError(problems).message);
+    if (config?.c1.scope === 'tenant') printError(TENANT_SCOPE_NOTE);
     return EXIT.usage;
   }
   print(`configuration is valid${config?.source ? ` (${config.source})` : ' (defaults and environment)'}`);
+  if (config?.c1.scope === 'tenant') print(TENANT_SCOPE_NOTE);
   return EXIT.ok;
 }
 

@@ -37,9 +37,19 @@ Options:
   -h, --help       show this help
   -v, --version    show the version
 
+Scope (c1.scope or C1_SCOPE):
+  self       the default: the keys of the user who owns the API key
+  tenant     every user's keys in the tenant; needs the personal API key of a
+             C1 admin (listing other users' keys is an admin permission)
+
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or configuration
 error, 3 audit failed, 4 report written but alert delivery failed.
 Configuration and environment variables: see README.md.`;
+
+/** What \`validate\` adds for tenant scope: the one requirement it cannot check offline. */
+export const TENANT_SCOPE_NOTE =
+  'note: c1.scope is "tenant" (every user\'s keys): the API key must be the personal API key of a C1 admin, ' +
+  'or the audit fails with HTTP 403 (exit 3); validate cannot check that without the network.';
 
 const COMMAND_OPTIONS = {
   audit: ['config', 'as-of', 'fail-on', 'dry-run'],
