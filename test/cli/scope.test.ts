@@ -19,6 +19,6 @@ describe('tenant scope on the command line', () => {
 
     const bad = await runCli(['validate'], { env: { ...env, C1_SCOPE: 'everyone' } });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/C1_SCOPE: is not a scope "everyone"/);
+    expect(bad.stderr).toMatch(/C1_SCOPE: is not a scope \\"everyone\\"/);
   });
 });
