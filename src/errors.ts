@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'C1_TLS'
   | 'C1_BAD_RESPONSE'
   | 'C1_PAGINATION'
+  | 'C1_TOO_MANY_KEYS'
   | 'REPORT_WRITE_FAILED'
   | 'REPORT_INPUT_INVALID'
   | 'STATE_READ_FAILED'
@@ -45,6 +46,8 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   C1_TLS: EXIT.auditFailed,
   C1_BAD_RESPONSE: EXIT.auditFailed,
   C1_PAGINATION: EXIT.auditFailed,
+  // c1.maxKeys: a listing larger than the operator allows is stopped before it exhausts memory.
+  C1_TOO_MANY_KEYS: EXIT.auditFailed,
   REPORT_WRITE_FAILED: EXIT.auditFailed,
   // `report --input` given something that is not a report: the user's to fix, nothing was fetched.
   REPORT_INPUT_INVALID: EXIT.usage,

@@ -1,12 +1,15 @@
-import { createC1Client } from '../c1/client.js';
+import { createC1Client, type C1Client } from '../c1/client.js';
+import { OwnerLookup, type OwnerLookupResult } from '../c1/owner-lookup.js';
 import type { C1Credentials, AppConfig } from '../config/types.js';
 import { HygieneError } from '../errors.js';
-import type { KeyWarning, RawPersonalClient } from '../keys/types.js';
+import type { KeyWarning, Owner, RawPersonalClient } from '../keys/types.js';
 import type { Logger } from '../logger.js';
 import type { RoleInfo } from '../rules/types.js';
 import type { Clock } from '../clock.js';
 
 export interface Collected {
+  scope: AppConfig['c1']['scope'];
+  /** In `self` scope, keys without a `userId` carry the caller's (they are the caller's keys). */
   items: RawPersonalClient[];
   /** Items the API sent that could not be used at all (not an object, no id, listed twice). */
   rejected: KeyWarning[];
@@ -15,13 +18,24 @@ export interface Collected {
   roles: ReadonlyMap<string, RoleInfo>;
   /** False when `broadRoles.roles` could only be matched by id (roles could not be listed). */
   rolesResolved: boolean;
+  /** Owners by user id, as C1's user lookup returned them; an id missing here was not returned. */
+  owners: ReadonlyMap<string, Owner>;
+  /** False when the owner lookup failed: every owner is then unknown and `owner-inactive` does not run. */
+  ownersResolved: boolean;
   warnings: KeyWarning[];
 }
 
+/** User lookups in flight at once: enough to hide their latency behind the listing, few enough to be polite. */
+const OWNER_LOOKUP_CONCURRENCY = 4;
+
 /**
- * The source stage: everything the audit needs from C1, fetched once.
- * Roles are only needed to match `broadRoles.roles` by name; a key without
- * permission to read roles still gets an audit, matched by role id only.
+ * The source stage: everything the audit needs from C1, fetched once. Keys
+ * are listed in the configured scope while their owners are looked up as the
+ * pages arrive. Roles are only needed to match `broadRoles.roles` by name;
+ * a key without permission to read roles still gets an audit, matched by
+ * role id only. Owners are only needed for reports, routing and
+ * `owner-inactive`; a failed owner lookup leaves them unknown rather than
+ * failing the audit.
  */
 export async function collectFromC1(
   config: AppConfig,
@@ -31,6 +45,7 @@ export async function collectFromC1(
   if (!config.c1.apiUrl) {
     throw new HygieneError('CONFIG_INVALID', 'no C1 API URL: set C1_CLIENT_ID (the URL derives from it) or C1_API_URL');
   }
+  const { scope } = config.c1;
   const client = createC1Client({
     baseUrl: config.c1.apiUrl,
     credentials,
@@ -38,24 +53,79 @@ export async function collectFromC1(
     maxRetries: config.c1.maxRetries,
     pageSize: config.c1.pageSize,
     maxPages: config.c1.maxPages,
+    maxKeys: config.c1.maxKeys,
     logger: deps.logger,
     clock: deps.clock,
   });
+  const lookup = new OwnerLookup({ fetchBatch: (ids) => client.searchUsersById(ids), concurrency: OWNER_LOOKUP_CONCURRENCY });
   try {
-    const listing = await client.listPersonalClients();
-    const warnings: KeyWarning[] = [...listing.warnings];
-    const roles = await resolveRoles(config, () => client.listRoles(), deps.logger, warnings);
+    const warnings: KeyWarning[] = [];
+    // In self scope the keys are the caller's: ask who that is while the listing runs.
+    const caller = scope === 'self' ? callerUserId(client) : null;
+    const listing = await client.listPersonalClients({
+      scope,
+      onKeys: (keys) => lookup.add(keys.flatMap((key) => (key.userId ? [key.userId] : []))),
+    });
+    warnings.push(...listing.warnings);
+
+    let items = listing.items;
+    if (caller !== null) {
+      const who = await caller;
+      if (who.ok && who.userId !== null) {
+        lookup.add([who.userId]);
+        const callerId = who.userId;
+        items = items.map((item) => (item.userId ? item : { ...item, userId: callerId }));
+      } else {
+        const why = who.ok ? 'C1 did not say' : who.error.message;
+        deps.logger.warn({ reason: why }, 'could not tell whose keys these are; keys without a userId have no owner');
+        warnings.push({ credentialId: null, field: 'owner', message: `the caller's user id could not be read from C1 (${why}); keys without a userId have no owner` });
+      }
+    }
+
+    const [roles, owners] = await Promise.all([
+      resolveRoles(config, () => client.listRoles(), deps.logger, warnings),
+      lookup.finish(),
+    ]);
+    logOwnerLookup(owners, deps.logger, warnings);
     return {
-      items: listing.items,
+      scope,
+      items,
       rejected: listing.skipped,
       listingComplete: listing.skipped.every((skipped) => skipped.credentialId !== null),
       roles: roles.byId,
       rolesResolved: roles.resolved,
+      owners: owners.ok ? owners.owners : new Map(),
+      ownersResolved: owners.ok,
       warnings,
     };
   } finally {
+    lookup.stop();
     await client.close();
   }
+}
+
+type CallerLookup = { ok: true; userId: string | null } | { ok: false; error: Error };
+
+/** Never rejects: who the caller is only names an owner; the audit does not depend on it. */
+function callerUserId(client: C1Client): Promise<CallerLookup> {
+  return client.introspect().then(
+    ({ userId }) => ({ ok: true, userId }),
+    (err: unknown) => ({ ok: false, error: err instanceof Error ? err : new Error(String(err)) }),
+  );
+}
+
+function logOwnerLookup(result: OwnerLookupResult, logger: Logger, warnings: KeyWarning[]): void {
+  if (result.ok) {
+    logger.info({ owners: result.requested, found: result.owners.size, batches: result.batches }, 'looked up key owners');
+    return;
+  }
+  const code = (result.error as { code?: unknown }).code;
+  logger.warn({ code, owners: result.requested, batches: result.batches }, 'could not look up key owners; owners are unknown and owner-inactive does not run');
+  warnings.push({
+    credentialId: null,
+    field: 'owner',
+    message: `key owners could not be looked up (${result.error.message}); every owner is null and owner-inactive did not run`,
+  });
 }
 
 async function resolveRoles(

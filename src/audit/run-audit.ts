@@ -22,6 +22,7 @@ import { isAtLeast, type Severity } from '../severity.js';
 import { alertAndRecord, noticeFailure, previewAlerts, safeError } from './alerting.js';
 import { buildReport } from './build-report.js';
 import { collectFromC1 } from './collect.js';
+import { attachOwners } from './owners.js';
 import type { AuditOutcome } from './types.js';
 
 export interface AuditRequest {
@@ -118,16 +119,19 @@ async function assemble(
   const credentials = requireCredentials(config);
   const collected = await collectFromC1(config, credentials, { logger: context.logger, clock: context.clock });
   const normalized = normalizeKeys(collected.items, now);
-  const evaluated = evaluateKeys(normalized.active, {
+  const owned = attachOwners(normalized.active, collected);
+  const evaluated = evaluateKeys(owned.keys, {
     now,
     rules: config.rules,
     roles: collected.roles,
     suppressions: config.suppressions,
+    ownersResolved: collected.ownersResolved,
   });
   const previous = await loadState(config.state.dir, context.logger, context.clock, { readOnly: dryRun });
-  const covered = evaluationCoverage(normalized.active, config.rules, {
+  const covered = evaluationCoverage(owned.keys, config.rules, {
     listingComplete: collected.listingComplete,
-    partialRules: new Set(collected.rolesResolved ? [] : ['broad-roles']),
+    // A rule that could not run fully this time must not "resolve" what it found before.
+    partialRules: new Set([...(collected.rolesResolved ? [] : ['broad-roles']), ...(collected.ownersResolved ? [] : ['owner-inactive'])]),
   });
   const tracked = trackFindings(previous, evaluated.findings, evaluated.suppressed, now, (previous) =>
     covered(previous.ruleId, previous.credentialId),
@@ -138,7 +142,7 @@ async function assemble(
     asOf: now,
     startedAt: context.startedAt,
     finishedAt: context.clock(),
-    scanned: normalized.active,
+    scanned: owned.keys,
     deletedCount: normalized.deleted.length,
     skippedCount: collected.rejected.length,
     findings: tracked.findings,
@@ -148,6 +152,7 @@ async function assemble(
       ...collected.rejected,
       ...collected.warnings,
       ...normalized.warnings,
+      ...owned.warnings,
       ...suppressionWarnings(config.suppressions, [...evaluated.findings, ...evaluated.suppressed], now),
     ],
     rules: ruleCatalogue(config.rules),

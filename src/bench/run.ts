@@ -8,6 +8,9 @@
  *   4. rendering that audit's report in each format, as a ratio to JSON
  *   5. loading a state file of N fingerprints, as a ratio to JSON.parse of the same file
  *   6. start-up: `--version` and an audit of 0 keys, as ratios to `node -e 0`
+ *   7. a tenant-wide audit of T keys over O owners at 5 ms simulated latency per
+ *      response, against its budget: 2 × (list pages + user batches) × 5 ms +
+ *      start-up, where start-up is the same audit measured at 0 ms latency
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,11 +30,17 @@ import { RENDERERS } from '../report/render/index.js';
 import type { AuditReport } from '../report/types.js';
 import { Secret } from '../secret.js';
 import { evaluateKeys } from '../rules/evaluate.js';
+import { RULES } from '../rules/index.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
 import { formatStartupRow, measureStartup } from './startup.js';
 
 const ENGINE_KEYS = Number(process.env.BENCH_ENGINE_KEYS ?? 100_000);
 const API_KEYS = Number(process.env.BENCH_API_KEYS ?? 5_000);
+const TENANT_KEYS = Number(process.env.BENCH_TENANT_KEYS ?? 20_000);
+const TENANT_OWNERS = Number(process.env.BENCH_TENANT_OWNERS ?? 2_000);
+const TENANT_LATENCY_MS = 5;
+/** The tenant search's page size and the user search's batch size. */
+const SEARCH_PAGE = 100;
 const STARTUP_ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 11);
 
 /** The demo's keys repeated with unique ids: every rule has work to do. */
@@ -61,6 +70,61 @@ async function measure<T>(label: string, count: number, work: () => Promise<T> |
   return result;
 }
 
+/**
+ * A tenant of `keys` keys spread over `owners` owners (every 50th owner
+ * disabled, so owner-inactive has work), audited in tenant scope: once with
+ * no latency (the start-up: token, CPU, files), then with 5 ms per response.
+ */
+async function tenantBench(now: Date, dir: string): Promise<void> {
+  const credential = generateCredential(DEMO_TENANT, 'bench-admin');
+  const personalClients = syntheticKeys(TENANT_KEYS, now).map((key, i) => ({ ...key, userId: `owner-${i % TENANT_OWNERS}` }));
+  const users = Array.from({ length: TENANT_OWNERS }, (_, i) => ({
+    id: `owner-${i}`,
+    email: `owner-${i}@example.com`,
+    displayName: `Owner ${i}`,
+    status: i % 50 === 0 ? 'DISABLED' : 'ENABLED',
+  }));
+  const simulator = await startSimulator({ tenantHost: DEMO_TENANT, credentials: [credential], personalClients, users, roles: DEMO_ROLES, maxPageSize: SEARCH_PAGE });
+  try {
+    const auditAt = async (latencyMs: number): Promise<number> => {
+      simulator.setLatency(latencyMs);
+      const runDir = await mkdtemp(join(dir, `tenant-${latencyMs}ms-`));
+      const config = await loadConfig({
+        configPath: null,
+        cwd: dir,
+        env: {
+          C1_CLIENT_ID: credential.clientId,
+          C1_CLIENT_SECRET: credential.clientSecret,
+          C1_API_URL: simulator.url,
+          C1_SCOPE: 'tenant',
+          REPORT_DIR: join(runDir, 'reports'),
+          STATE_DIR: join(runDir, 'state'),
+        },
+      });
+      const start = performance.now();
+      const outcome = await runAudit({ config, asOf: now, dryRun: false, failOn: null }, { logger: silentLogger(), clock: systemClock, print: () => {} });
+      const ms = performance.now() - start;
+      if (outcome.exitCode !== 0) throw new Error(`tenant audit failed: ${outcome.error?.message ?? `exit ${outcome.exitCode}`}`);
+      return ms;
+    };
+    // The best of two runs without latency: the first also warms up the JIT.
+    const startup = Math.min(await auditAt(0), await auditAt(0));
+    const measured = await auditAt(TENANT_LATENCY_MS);
+    const pages = Math.ceil(TENANT_KEYS / SEARCH_PAGE);
+    const batches = Math.ceil(TENANT_OWNERS / SEARCH_PAGE);
+    const budget = 2 * (pages + batches) * TENANT_LATENCY_MS + startup;
+    console.log(
+      `\ntenant audit, ${TENANT_KEYS} keys over ${TENANT_OWNERS} owners, ${TENANT_LATENCY_MS} ms per response ` +
+        `(${pages} list pages + ${batches} user batches + token):\n` +
+        `  start-up (same audit at 0 ms) ${startup.toFixed(0)} ms; measured ${measured.toFixed(0)} ms; ` +
+        `budget 2 × (${pages} + ${batches}) × ${TENANT_LATENCY_MS} ms + start-up = ${budget.toFixed(0)} ms; ` +
+        `ratio ${(measured / budget).toFixed(2)} ${measured <= budget ? '(within budget)' : '(OVER BUDGET)'}`,
+    );
+  } finally {
+    await simulator.close();
+  }
+}
+
 async function main(): Promise<void> {
   const now = new Date();
   console.log(`node ${process.version}; engine keys ${ENGINE_KEYS}, API keys ${API_KEYS}\n`);
@@ -68,7 +132,7 @@ async function main(): Promise<void> {
   const raws = syntheticKeys(ENGINE_KEYS, now) as unknown as RawPersonalClient[];
   const config = await loadConfig({ configPath: null, env: {}, cwd: process.cwd() });
   const normalized = await measure('normalise', ENGINE_KEYS, () => normalizeKeys(raws, now));
-  await measure('evaluate 10 rules', ENGINE_KEYS, () =>
+  await measure(`evaluate ${RULES.length} rules`, ENGINE_KEYS, () =>
     evaluateKeys(normalized.active, { now, rules: config.rules, roles: new Map(), suppressions: [] }),
   );
 
@@ -78,6 +142,7 @@ async function main(): Promise<void> {
     credentials: [credential],
     personalClients: syntheticKeys(API_KEYS, now),
     roles: DEMO_ROLES,
+    // The own-keys listing takes no page size: the server's decides.
     pageSize: 100,
   });
   const dir = await mkdtemp(join(tmpdir(), 'c1-hygiene-bench-'));
@@ -88,7 +153,7 @@ async function main(): Promise<void> {
       timeoutMs: 10_000,
       maxRetries: 0,
       pageSize: 100,
-      maxPages: 10_000,
+      maxPages: null,
       logger: silentLogger(),
     });
     await measure('list over HTTP (page size 100)', API_KEYS, () => client.listPersonalClients());
@@ -105,7 +170,6 @@ async function main(): Promise<void> {
         STATE_DIR: join(dir, 'state'),
       },
     });
-    auditConfig.c1.pageSize = 100;
     let report: AuditReport | null = null;
     for (const run of ['first', 'second'] as const) {
       const outcome = await measure(`whole audit, ${run} run (state ${run === 'first' ? 'empty' : 'full'})`, API_KEYS, () =>
@@ -114,6 +178,7 @@ async function main(): Promise<void> {
       report = outcome.report;
     }
     if (report) benchRenderers(report);
+    await tenantBench(now, dir);
   } finally {
     await simulator.close();
     await rm(dir, { recursive: true, force: true });

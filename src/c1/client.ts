@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { systemClock, type Clock, type Sleep } from '../clock.js';
 import type { C1Credentials } from '../config/types.js';
 import { HygieneError } from '../errors.js';
-import type { KeyWarning, RawPersonalClient } from '../keys/types.js';
+import type { KeyWarning, Owner, RawPersonalClient } from '../keys/types.js';
 import type { Logger } from '../logger.js';
 import type { RoleInfo } from '../rules/types.js';
 import {
@@ -17,6 +17,7 @@ import { parseListPage } from './list-page.js';
 import { PersonalClientChecker } from './personal-clients.js';
 import { checkRoles } from './roles.js';
 import { createTokenSource, type TokenSource } from './token-source.js';
+import { checkUserViews } from './users.js';
 
 export interface C1ClientOptions {
   /** API base URL without trailing slash (validated by the configuration loader). */
@@ -26,10 +27,12 @@ export interface C1ClientOptions {
   timeoutMs: number;
   /** Retries per request on 429/5xx, timeouts and network errors. */
   maxRetries: number;
-  /** `page_size` sent to list endpoints. */
+  /** Page size asked of endpoints that take one (roles, the tenant search); the caller's own listing takes none. */
   pageSize: number;
-  /** A listing longer than this many pages fails with C1_PAGINATION (guards against endless paging). */
-  maxPages: number;
+  /** A listing longer than this many pages fails with C1_PAGINATION; null = no page count limit (`maxKeys` and the empty-page guard still bound it). */
+  maxPages: number | null;
+  /** A personal clients listing with more items than this fails with C1_TOO_MANY_KEYS (`c1.maxKeys`); default 200,000. */
+  maxKeys?: number;
   logger: Logger;
   /** Real time, for token signing/caching and HTTP-date Retry-After. Never the audit's --as-of. */
   clock?: Clock;
@@ -54,10 +57,35 @@ export interface PersonalClientListing {
   pages: number;
 }
 
+/** Whose keys a listing returns: the caller's own, or every user's (admins only). */
+export type Scope = 'self' | 'tenant';
+
+export interface ListOptions {
+  /** Default `self`. */
+  scope?: Scope;
+  /** Called with each page's kept keys as the listing goes, so owners can be looked up meanwhile. */
+  onKeys?: (keys: readonly RawPersonalClient[]) => void;
+}
+
 const PATHS = {
   personalClients: '/api/v1/iam/personal_clients',
+  searchPersonalClients: '/api/v1/search/iam/personal_clients',
   roles: '/api/v1/iam/roles',
+  introspect: '/api/v1/auth/introspect',
+  searchUsers: '/api/v1/search/users',
 } as const;
+
+export const DEFAULT_MAX_KEYS = 200_000;
+/** The user search takes at most 100 ids and answers at most 100 users a page. */
+export const USER_BATCH_SIZE = 100;
+/**
+ * Pages in a row that carry no item at all, yet a next page token: a server
+ * paging through nothing forever. `maxKeys` cannot catch it (no keys arrive),
+ * and a real listing has no reason to send more than a few.
+ */
+const MAX_EMPTY_PAGES_IN_A_ROW = 100;
+
+type JsonBody = Record<string, unknown>;
 
 /**
  * Read-only client for the parts of the C1 API the audit needs. Owns its
@@ -69,13 +97,15 @@ export class C1Client {
   readonly #tokens: TokenSource;
   readonly #logger: Logger;
   readonly #pageSize: number;
-  readonly #maxPages: number;
+  readonly #maxPages: number | null;
+  readonly #maxKeys: number;
 
   constructor(options: C1ClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#logger = options.logger;
     this.#pageSize = options.pageSize;
     this.#maxPages = options.maxPages;
+    this.#maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
     // The token source is made after the HTTP client (it sends through it), so
     // the secrets callback reads it late; until it exists there is nothing to hide.
     let tokens: TokenSource | undefined;
@@ -106,14 +136,31 @@ export class C1Client {
     }
   }
 
-  /** Every personal client of the calling user, across all pages. */
-  async listPersonalClients(): Promise<PersonalClientListing> {
+  /**
+   * Every personal client in scope, across all pages: the caller's own
+   * (`GET /api/v1/iam/personal_clients`, sent bare, `page_token` only to
+   * follow a `nextPageToken`), or every user's (`POST
+   * /api/v1/search/iam/personal_clients`, paging in the JSON body).
+   */
+  async listPersonalClients(options: ListOptions = {}): Promise<PersonalClientListing> {
+    const scope = options.scope ?? 'self';
     const checker = new PersonalClientChecker();
-    const pages = await this.#paginate(PATHS.personalClients, 'personal_clients', (pageItems) => checker.addPage(pageItems));
+    let received = 0;
+    const onPage = (pageItems: unknown[]): void => {
+      received += pageItems.length;
+      // Checked before the page is kept: a runaway listing stops here, not when memory runs out.
+      if (received > this.#maxKeys) throw this.#tooManyKeys(received);
+      const kept = checker.addPage(pageItems);
+      if (kept.length > 0) options.onKeys?.(kept);
+    };
+    const pages =
+      scope === 'tenant'
+        ? await this.#searchAllKeys(onPage)
+        : await this.#paginate('personal_clients', (pageToken) => this.#getJson(PATHS.personalClients, pageToken === '' ? {} : { page_token: pageToken }), onPage);
     const { clients: items, warnings, skipped } = checker.result;
     for (const warning of skipped) this.#logger.warn({ warning }, 'skipped a malformed personal client');
     for (const warning of warnings) this.#logger.warn({ warning }, 'kept a personal client with a malformed field');
-    this.#logger.info({ clients: items.length, skipped: skipped.length, pages }, 'listed C1 personal clients');
+    this.#logger.info({ scope, clients: items.length, skipped: skipped.length, pages }, 'listed C1 personal clients');
     return { items, warnings, skipped, pages };
   }
 
@@ -121,29 +168,105 @@ export class C1Client {
   async listRoles(): Promise<RoleInfo[]> {
     const roles: RoleInfo[] = [];
     let skipped = 0;
-    await this.#paginate(PATHS.roles, 'roles', (pageItems) => {
-      const checked = checkRoles(pageItems);
-      roles.push(...checked.roles);
-      skipped += checked.skipped;
-    });
+    await this.#paginate(
+      'roles',
+      (pageToken) => this.#getJson(PATHS.roles, { page_size: String(this.#pageSize), ...(pageToken !== '' && { page_token: pageToken }) }),
+      (pageItems) => {
+        const checked = checkRoles(pageItems);
+        roles.push(...checked.roles);
+        skipped += checked.skipped;
+      },
+    );
     if (skipped > 0) this.#logger.warn({ skipped }, 'skipped malformed roles (no string "id")');
     return roles;
+  }
+
+  /** Who the credentials belong to (`GET /api/v1/auth/introspect`): the caller's user id, or null when C1 does not say. */
+  async introspect(): Promise<{ userId: string | null }> {
+    const body = await this.#getJson(PATHS.introspect, {});
+    const userId = typeof body === 'object' && body !== null ? (body as { userId?: unknown }).userId : undefined;
+    return { userId: typeof userId === 'string' && userId !== '' ? userId : null };
+  }
+
+  /**
+   * The users with these ids (at most 100), from `POST /api/v1/search/users`
+   * (`refs`), following `nextPageToken` should the answer page. Ids C1 does
+   * not know are simply absent from the result.
+   */
+  async searchUsersById(ids: readonly string[]): Promise<Owner[]> {
+    if (ids.length > USER_BATCH_SIZE) throw new RangeError(`at most ${USER_BATCH_SIZE} ids per user search, got ${ids.length}`);
+    const owners: Owner[] = [];
+    let skipped = 0;
+    const refs = ids.map((id) => ({ id }));
+    await this.#paginate(
+      'users',
+      (pageToken) => this.#postJson(PATHS.searchUsers, { refs, pageSize: USER_BATCH_SIZE, ...(pageToken !== '' && { pageToken }) }),
+      (pageItems) => {
+        const checked = checkUserViews(pageItems);
+        owners.push(...checked.owners);
+        skipped += checked.skipped;
+      },
+    );
+    if (skipped > 0) this.#logger.warn({ skipped }, 'skipped malformed users (no "user" with a string "id")');
+    return owners;
   }
 
   async close(): Promise<void> {
     await this.#http.close();
   }
 
-  /** Fetches pages until `nextPageToken` is empty; returns the page count. */
-  async #paginate(path: string, resource: string, onPage: (items: unknown[]) => void): Promise<number> {
+  /** The tenant-wide search; a 403 here means the key is not an admin's, said in those words. */
+  async #searchAllKeys(onPage: (items: unknown[]) => void): Promise<number> {
+    try {
+      return await this.#paginate(
+        'personal_clients',
+        (pageToken) => this.#postJson(PATHS.searchPersonalClients, { pageSize: this.#pageSize, ...(pageToken !== '' && { pageToken }) }),
+        onPage,
+      );
+    } catch (err) {
+      if (!(err instanceof HygieneError) || err.code !== 'C1_FORBIDDEN') throw err;
+      const c1Message = typeof err.details.c1Message === 'string' ? `: ${err.details.c1Message}` : '';
+      throw new HygieneError(
+        'C1_FORBIDDEN',
+        `C1 refused to list every user's API keys (HTTP 403 on POST ${PATHS.searchPersonalClients}${c1Message}). ` +
+          'Tenant scope (c1.scope / C1_SCOPE = "tenant") needs the personal API key of a C1 admin (for example a Super Administrator ' +
+          'or Read-only Super Administrator) whose scoped roles keep that access. Use such a key, or set C1_SCOPE=self to audit only ' +
+          "this key owner's own keys.",
+        { details: { ...err.details, scope: 'tenant' } },
+      );
+    }
+  }
+
+  #tooManyKeys(received: number): HygieneError {
+    return new HygieneError(
+      'C1_TOO_MANY_KEYS',
+      `C1 listed more than ${this.#maxKeys} personal clients (c1.maxKeys); the audit stopped before holding more. ` +
+        'If the tenant really has that many keys, raise c1.maxKeys.',
+      { details: { maxKeys: this.#maxKeys, received } },
+    );
+  }
+
+  /**
+   * Fetches pages until `nextPageToken` is empty; returns the page count.
+   * Stops a listing that would never end: a token handed back twice, pages
+   * without items in a row, or more pages than `maxPages` when one is set.
+   */
+  async #paginate(resource: string, fetchPage: (pageToken: string) => Promise<unknown>, onPage: (items: unknown[]) => void): Promise<number> {
     const usedTokens = new Set<string>();
     let pageToken = '';
+    let emptyInARow = 0;
     for (let pages = 1; ; pages += 1) {
-      const query: Record<string, string> = { page_size: String(this.#pageSize) };
-      if (pageToken !== '') query.page_token = pageToken;
-      const page = parseListPage(await this.#getJson(path, query), resource);
+      const page = parseListPage(await fetchPage(pageToken), resource);
       onPage(page.items);
       if (page.nextPageToken === '') return pages;
+      emptyInARow = page.items.length === 0 ? emptyInARow + 1 : 0;
+      if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
+        throw new HygieneError(
+          'C1_PAGINATION',
+          `C1 sent ${emptyInARow} ${resource} pages in a row without any item, each with another nextPageToken; stopping to avoid an endless listing`,
+          { details: { resource, pages } },
+        );
+      }
       // A server that hands back a token already followed would page forever.
       usedTokens.add(pageToken);
       if (usedTokens.has(page.nextPageToken)) {
@@ -153,10 +276,10 @@ export class C1Client {
           { details: { resource, pages } },
         );
       }
-      if (pages >= this.#maxPages) {
+      if (this.#maxPages !== null && pages >= this.#maxPages) {
         throw new HygieneError(
           'C1_PAGINATION',
-          `C1's ${resource} listing has more than ${this.#maxPages} pages of ${this.#pageSize}; raise c1.maxPages if that is expected`,
+          `C1's ${resource} listing has more than ${this.#maxPages} pages; raise or remove c1.maxPages if that is expected`,
           { details: { resource, pages, maxPages: this.#maxPages } },
         );
       }
@@ -164,15 +287,28 @@ export class C1Client {
     }
   }
 
-  /**
-   * GET with a bearer token. A 401 means the token expired or was revoked:
-   * fetch a new one once and try again; a second 401 is final.
-   */
-  async #getJson(path: string, query: Record<string, string>): Promise<unknown> {
+  /** GET with exactly these query parameters (none when empty: C1 refuses what an endpoint does not document). */
+  #getJson(path: string, query: Record<string, string>): Promise<unknown> {
     const url = new URL(`${this.#baseUrl}${path}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-    const req: HttpRequest = { method: 'GET', url };
+    return this.#callJson({ method: 'GET', url });
+  }
 
+  /** POST of a JSON message (the search endpoints: paging goes in the body). */
+  #postJson(path: string, body: JsonBody): Promise<unknown> {
+    return this.#callJson({
+      method: 'POST',
+      url: new URL(`${this.#baseUrl}${path}`),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /**
+   * An API call with a bearer token. A 401 means the token expired or was
+   * revoked: fetch a new one once and try again; a second 401 is final.
+   */
+  async #callJson(req: HttpRequest): Promise<unknown> {
     let { response, token } = await this.#authorizedSend(req);
     if (response.status === 401) {
       if (!this.#tokens.refreshable) {

@@ -39,9 +39,14 @@ export function parseClientId(clientId: string): ParsedClientId {
   return { name: clientId.slice(0, at), tenantHost: rest.slice(0, slash), suffix: rest.slice(slash + 1) };
 }
 
-/** The tenant host without a port: the JWT audience C1 expects. */
-export function audienceFor(tenantHost: string): string {
-  return tenantHost.replace(/:\d+$/, '');
+/**
+ * The JWT audience for a token requested from `apiUrl`: its host without a
+ * port, lower-cased. The API URL defaults to the client ID's tenant host; when
+ * an explicit one names another host, C1's CLI signs for that host (and sends
+ * the token request there), and C1's SDK lower-cases it, so this does too.
+ */
+export function audienceFor(apiUrl: string): string {
+  return new URL(apiUrl).hostname.toLowerCase();
 }
 
 export interface ParsedClientSecret {

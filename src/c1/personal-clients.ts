@@ -3,7 +3,7 @@ import { jsonTypeOf } from './list-page.js';
 
 /**
  * Checks the JSON shape of personal clients from `GET
- * /api/v1/iam/personal_clients`: strings are strings, lists are lists of
+ * /api/v1/iam/personal_clients` or the tenant-wide search: strings are strings, lists are lists of
  * strings. Values are not parsed here (dates, CIDRs): normalisation does that.
  *
  * Only an item that cannot be told apart from the others is skipped: one that
@@ -50,8 +50,11 @@ export class PersonalClientChecker {
   readonly #firstIndexById = new Map<string, number>();
   #nextIndex = 0;
 
-  addPage(items: readonly unknown[]): void {
+  /** Checks one page; returns the items of it that were kept. */
+  addPage(items: readonly unknown[]): RawPersonalClient[] {
+    const before = this.#result.clients.length;
     for (const item of items) this.#add(item, this.#nextIndex++);
+    return this.#result.clients.slice(before);
   }
 
   get result(): CheckedItems {

@@ -89,7 +89,8 @@ class ClientKeyTokenSource implements TokenSource {
   constructor(options: TokenSourceOptions & { credentials: Extract<C1Credentials, { kind: 'client-key' }> }) {
     this.#clientId = options.credentials.clientId;
     // Parsed up front so a malformed key fails before any network traffic.
-    this.#audience = audienceFor(parseClientId(this.#clientId).tenantHost);
+    parseClientId(this.#clientId);
+    this.#audience = audienceFor(options.baseUrl);
     this.#secret = parseClientSecret(options.credentials.clientSecret);
     const secretText = options.credentials.clientSecret.reveal();
     this.#secretTexts = [secretText, secretText.trim(), secretText.trim().split(':')[3] ?? ''];

@@ -85,6 +85,17 @@ export function timezoneProblem(timezone: string): string | null {
   }
 }
 
+/** Whose keys an audit lists: the key owner's own, or every user's in the tenant. */
+export const SCOPES = ['self', 'tenant'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const SCOPE_PROBLEM =
+  'must be "self" (the key owner\'s own keys) or "tenant" (every user\'s keys; needs the personal API key of a C1 admin)';
+
+export function scopeProblem(scope: string): string | null {
+  return (SCOPES as readonly string[]).includes(scope) ? null : `is not a scope ${quote(scope)}: ${SCOPE_PROBLEM}`;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function logLevelProblem(level: string): string | null {

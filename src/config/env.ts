@@ -3,7 +3,17 @@ import { resolve } from 'node:path';
 import { clientIdProblem } from '../c1/credentials.js';
 import type { ConfigProblem } from '../errors.js';
 import { Secret } from '../secret.js';
-import { channelUrlProblem, cronProblem, emailAddressProblem, logLevelProblem, normalizeApiUrl, smtpUrlProblem, timezoneProblem } from './checks.js';
+import {
+  channelUrlProblem,
+  cronProblem,
+  emailAddressProblem,
+  logLevelProblem,
+  normalizeApiUrl,
+  scopeProblem,
+  smtpUrlProblem,
+  timezoneProblem,
+  type Scope,
+} from './checks.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -24,6 +34,7 @@ export interface EnvSettings {
   accessToken?: FromEnv<Secret>;
   /** Normalized (no trailing slash). */
   apiUrl?: FromEnv<string>;
+  scope?: FromEnv<Scope>;
   smtpUrl?: FromEnv<Secret>;
   emailTo?: FromEnv<string[]>;
   emailFrom?: FromEnv<string>;
@@ -154,6 +165,9 @@ export async function readEnvironment(env: Environment, cwd: string): Promise<{ 
     if (result.ok) settings.apiUrl = { value: result.url, key: apiUrl.key };
     else problems.push({ key: apiUrl.key, message: result.problem });
   }
+
+  const scope = checked(plain(env, 'C1_SCOPE'), scopeProblem, problems);
+  if (scope) settings.scope = { value: scope.value as Scope, key: scope.key };
 
   const smtpUrl = await secretVariable(env, 'SMTP_URL', cwd, problems);
   if (smtpUrl) {

@@ -173,6 +173,8 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
       apiUrl,
       timeoutMs: file.c1.timeoutMs,
       maxRetries: file.c1.maxRetries,
+      scope: env.scope?.value ?? file.c1.scope,
+      maxKeys: file.c1.maxKeys,
       pageSize: file.c1.pageSize,
       maxPages: file.c1.maxPages,
     },

@@ -4,7 +4,7 @@ import { DEFAULT_REPORT_FORMATS, REPORT_FORMATS } from '../report/formats.js';
 import { RULE_IDS } from '../rules/ids.js';
 import { SEVERITIES } from '../severity.js';
 import { ownerDomainProblem } from '../channels/owner-address.js';
-import { apiUrlProblem, cronProblem, emailAddressProblem, publicUrlProblem, quote, timezoneProblem } from './checks.js';
+import { apiUrlProblem, cronProblem, emailAddressProblem, publicUrlProblem, quote, SCOPE_PROBLEM, SCOPES, timezoneProblem } from './checks.js';
 
 /**
  * The JSON configuration file. Every key is optional and has its default
@@ -89,8 +89,27 @@ const c1Section = section(
       ),
     timeoutMs: integer(100, 600_000, 10_000, 'Timeout of one HTTP request to C1, in milliseconds.'),
     maxRetries: integer(0, 10, 4, 'Retries of a C1 request after 429/5xx or a network error, with exponential backoff.'),
-    pageSize: integer(1, 100, 50, 'Personal clients asked for per page.'),
-    maxPages: integer(1, 100_000, 1000, 'Most pages fetched in one audit; a guard against a pagination loop.'),
+    scope: z
+      .enum(SCOPES, { error: SCOPE_PROBLEM })
+      .default('self')
+      .describe(
+        'Whose keys are audited: "self" (default) the key owner\'s own keys; "tenant" every user\'s keys in the tenant, which needs the personal API key of a C1 admin. Overridden by C1_SCOPE.',
+      ),
+    maxKeys: integer(
+      1,
+      10_000_000,
+      200_000,
+      'A listing with more personal clients than this stops the audit (exit 3) before it runs out of memory.',
+    ),
+    pageSize: integer(1, 100, 100, 'Page size asked of the endpoints that take one (the tenant-wide search, roles); the own-keys listing takes none.'),
+    maxPages: z
+      .number({ error: 'must be an integer from 1 to 10000000, or null' })
+      .int({ error: 'must be an integer from 1 to 10000000, or null' })
+      .min(1, { error: 'must be an integer from 1 to 10000000, or null' })
+      .max(10_000_000, { error: 'must be an integer from 1 to 10000000, or null' })
+      .nullable()
+      .default(null)
+      .describe('Most pages fetched by one listing; null (default) = no page limit: c1.maxKeys and a guard against empty pages bound it.'),
   },
   'How to reach ConductorOne. Secrets (client secret, access token) come only from the environment.',
 );

@@ -42,9 +42,14 @@ export interface AppConfig {
     apiUrl: string | null;
     timeoutMs: number;
     maxRetries: number;
+    /** `self`: the key owner's own keys; `tenant`: every user's keys (needs a C1 admin's key). */
+    scope: 'self' | 'tenant';
+    /** A listing with more keys than this fails the audit (exit 3). */
+    maxKeys: number;
+    /** Asked of endpoints that take a page size. */
     pageSize: number;
-    /** Guard against endless pagination. */
-    maxPages: number;
+    /** Optional cap on the pages of one listing; null = none. */
+    maxPages: number | null;
   };
   /** null when neither a key nor a token is configured (`validate` reports it; `demo` brings its own). */
   credentials: C1Credentials | null;

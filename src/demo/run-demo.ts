@@ -9,7 +9,7 @@ import { createLogger } from '../logger.js';
 import { REPORT_FORMATS } from '../report/formats.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
 import { startWebhookCapture } from './webhook-capture.js';
-import { DEMO_OWNER_DOMAIN, DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from './sample-keys.js';
+import { DEMO_OWNER_DOMAIN, DEMO_ROLES, DEMO_TENANT, DEMO_USERS, demoPersonalClients } from './sample-keys.js';
 
 export interface DemoOptions {
   /** Where reports, state, captured mail and webhook deliveries go; default `./demo-output`. */
@@ -20,10 +20,11 @@ export interface DemoOptions {
 
 /**
  * A complete audit with no network and no credentials: a local C1 simulator
- * serves sample keys, a local SMTP capture receives the alert e-mail and a
- * local signed-webhook receiver the webhook delivery. The audit runs through
- * the same configuration loading and pipeline as production; only the API,
- * SMTP and webhook URLs point at the built-in peers.
+ * serves sample keys of several owners (tenant scope, as an admin's key
+ * would see them), a local SMTP capture receives the alert e-mail and a local
+ * signed-webhook receiver the webhook delivery. The audit runs through the
+ * same configuration loading and pipeline as production; only the API, SMTP
+ * and webhook URLs point at the built-in peers.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const outputDir = resolve(options.outputDir ?? 'demo-output');
@@ -41,6 +42,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     tenantHost: DEMO_TENANT,
     credentials: [credential],
     personalClients: demoPersonalClients(now),
+    users: DEMO_USERS,
     roles: DEMO_ROLES,
   });
   const mailFiles: { file: string; to: string }[] = [];
@@ -61,6 +63,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         C1_CLIENT_ID: credential.clientId,
         C1_CLIENT_SECRET: credential.clientSecret,
         C1_API_URL: simulator.url,
+        C1_SCOPE: 'tenant',
         SMTP_URL: capture.url,
         ALERT_EMAIL_TO: 'security-team@example.com',
         ALERT_EMAIL_FROM: 'c1-hygiene@example.com',
@@ -79,7 +82,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       report: { ...loaded.report, formats: [...REPORT_FORMATS] },
     };
     const logger = createLogger(config.logLevel);
-    options.print(`Demo: auditing ${DEMO_TENANT} on a local C1 simulator (${simulator.url}) with sample keys.\n`);
+    options.print(
+      `Demo: auditing every user's keys in ${DEMO_TENANT} (tenant scope, ${DEMO_USERS.length} owners) on a local C1 simulator (${simulator.url}).\n`,
+    );
     // The sample keys are dated from `now`; evaluating at that same instant keeps their ages round.
     const outcome = await runAudit({ config, asOf: now, dryRun: false, failOn: null }, { logger, clock: systemClock, print: options.print });
     if (outcome.error) options.print(`Demo audit failed: ${outcome.error.message}`);

@@ -16,7 +16,8 @@ import type { Finding, RoleInfo, Rule, RuleContext, RuleMeta, SuppressedFinding 
  * - for an expired key only `expired` reports (an expired key cannot be
  *   used, so its other risks are noise) — this holds for rules added later;
  * - severity is the configured one (or the rule's default), raised to the
- *   hit's `escalateTo` when that is higher, never lowered by it.
+ *   hit's `escalateTo` when that is higher, never lowered by it;
+ * - a rule that judges owners runs only when the owner lookup succeeded.
  */
 
 export interface EvaluationInput {
@@ -25,6 +26,11 @@ export interface EvaluationInput {
   /** Roles by id; empty when they could not be resolved. */
   roles: ReadonlyMap<string, RoleInfo>;
   suppressions: readonly Suppression[];
+  /**
+   * True when this run's owner lookup succeeded, so `key.owner` means what it
+   * says; rules that judge owners (`meta.needsOwners`) run only then. Default false.
+   */
+  ownersResolved?: boolean;
   /** The rules to run; the full catalogue unless a caller (a test) narrows it. */
   catalogue?: readonly Rule[];
 }
@@ -41,7 +47,8 @@ const FINGERPRINT_LENGTH = 20;
 export function evaluateKeys(keys: readonly NormalizedKey[], input: EvaluationInput): Evaluation {
   const catalogue = input.catalogue ?? RULES;
   const disabled = new Set(input.rules.disabled);
-  const enabled = catalogue.filter((rule) => !disabled.has(rule.meta.id));
+  // A rule that judges owners says nothing useful when no owner could be looked up.
+  const enabled = catalogue.filter((rule) => !disabled.has(rule.meta.id) && (input.ownersResolved === true || rule.meta.needsOwners !== true));
   const context: RuleContext = { now: input.now, options: input.rules.options, roles: input.roles };
   const firstSeenAt = input.now.toISOString();
 

@@ -15,6 +15,7 @@ export const RULE_IDS = [
   'invalid-cidr',
   'broad-roles',
   'long-lived',
+  'owner-inactive',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

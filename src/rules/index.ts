@@ -7,6 +7,7 @@ import { longLived } from './long-lived.js';
 import { missingCidr } from './missing-cidr.js';
 import { neverUsed } from './never-used.js';
 import { noExpiry } from './no-expiry.js';
+import { ownerInactive } from './owner-inactive.js';
 import type { Rule } from './types.js';
 import { unused } from './unused.js';
 
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   invalidCidr,
   broadRoles,
   longLived,
+  ownerInactive,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -50,6 +50,11 @@ export interface RuleMeta {
   options: string;
   /** Key fields the rule reads; a key with one of them unparseable is not evaluated by it. */
   fields: ReadonlyArray<keyof NormalizedKey>;
+  /**
+   * Set for rules that judge `owner`: they run only when this run's owner
+   * lookup succeeded (otherwise every owner is null, which says nothing).
+   */
+  needsOwners?: boolean;
   /** Why it matters. */
   risk: string;
   /** What to do about it. */

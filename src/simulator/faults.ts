@@ -4,8 +4,21 @@
  * consumed in the order they were queued, one per request.
  */
 
-/** The simulator's routes, as fault injection and request records name them. */
-export type SimulatorRoute = 'token' | 'personal_clients' | 'roles' | 'introspect' | 'unknown';
+/**
+ * The simulator's routes, as fault injection and request records name them:
+ * `personal_clients` is the caller's own listing (GET), `search_personal_clients`
+ * the tenant-wide search (POST), `user` one user by id, `search_users` the
+ * batch user lookup.
+ */
+export type SimulatorRoute =
+  | 'token'
+  | 'personal_clients'
+  | 'search_personal_clients'
+  | 'roles'
+  | 'introspect'
+  | 'user'
+  | 'search_users'
+  | 'unknown';
 
 /** Which requests a fault applies to; `any` matches every route. */
 export type FaultRoute = Exclude<SimulatorRoute, 'unknown'> | 'any';

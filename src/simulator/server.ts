@@ -4,28 +4,53 @@ import { systemClock, type Clock } from '../clock.js';
 import { generateCredential, type GeneratedCredential, type PublicEd25519Jwk } from './credentials.js';
 import { FaultQueue, type Fault, type FaultSpec, type SimulatorRoute } from './faults.js';
 import { decodePageToken, encodePageToken, slicePage } from './paging.js';
+import { BadRequest, checkQuery, parsePersonalClientSearch, parseUserSearch } from './requests.js';
 import { BUILTIN_ROLES } from './roles.js';
 import { TokenAuthority, TokenRefusal } from './tokens.js';
+import { defaultUser, indexUsers, ownerIds } from './users.js';
 
 export interface SimulatorOptions {
-  /** The tenant the simulator pretends to be; assertions must carry it (without port) as `aud`. Default `acme.conductor.one`. */
+  /** The tenant the simulator pretends to be (the host in the client IDs it makes). Default `acme.conductor.one`. */
   tenantHost?: string;
+  /**
+   * The JWT `aud` the token endpoint accepts. Default: the host the token
+   * request was addressed to, without its port, lower-cased. That is what a
+   * tenant reached through an API URL override expects, because C1's CLI then
+   * signs for the override host (see c1-api.md).
+   */
+  audience?: string;
   /** Listen address; loopback only by default. */
   host?: string;
   /** Listen port; 0 (default) picks a free one. */
   port?: number;
   /** Keys whose assertions are accepted, besides the one the simulator generates for itself. */
   credentials?: ReadonlyArray<{ clientId: string; publicJwk: PublicEd25519Jwk }>;
-  /** Raw JSON objects served by `GET /api/v1/iam/personal_clients`, exactly as given (garbage included). */
+  /**
+   * Raw JSON objects served by `GET /api/v1/iam/personal_clients` and
+   * `POST /api/v1/search/iam/personal_clients`, exactly as given (garbage
+   * included). The simulator does not tell callers apart: the caller's own
+   * listing serves all of them too.
+   */
   personalClients?: readonly unknown[];
+  /**
+   * Raw `User` objects served by `GET /api/v1/users/{id}` and `POST
+   * /api/v1/search/users`. Default: an enabled user (e-mail in example.com)
+   * for the caller and for every `userId` among the personal clients.
+   */
+  users?: readonly unknown[];
   /** Raw JSON objects served by `GET /api/v1/iam/roles`; default `BUILTIN_ROLES`. */
   roles?: readonly unknown[];
   /** Lifetime of issued access tokens (`expires_in`); default 3600 s. */
   tokenTtlSeconds?: number;
-  /** Page size when the client sends none; default 10. */
+  /**
+   * Page size of the caller's own listing (which takes none), and of the
+   * other listings when the client asks for none; default 10.
+   */
   pageSize?: number;
-  /** Larger `page_size` requests are cut down to this; default 100. */
+  /** Larger page sizes asked of roles and the personal clients search are cut down to this; default 100. */
   maxPageSize?: number;
+  /** The user search answers at most this many users a page, whatever was asked (a server may cap); default 100. */
+  maxUsersPageSize?: number;
   /** Every response is delayed by this many ms; default 0. */
   latencyMs?: number;
   /** Time for token expiry and assertion checks; default the system clock. */
@@ -56,10 +81,14 @@ export interface Simulator {
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
   requestsTo(route: SimulatorRoute): RecordedRequest[];
+  /** The most requests of `route` that were being answered at the same time so far (latency included). */
+  peakConcurrency(route: SimulatorRoute): number;
   registerCredential(clientId: string, publicJwk: PublicEd25519Jwk): void;
   /** Issues a valid access token directly, as `cone token` would print one. */
   issueToken(clientId?: string): string;
   setPersonalClients(list: readonly unknown[]): void;
+  /** Replaces the users; null goes back to the default (an enabled user for every owner). */
+  setUsers(list: readonly unknown[] | null): void;
   setRoles(list: readonly unknown[]): void;
   setLatency(ms: number): void;
   setTokenTtl(seconds: number): void;
@@ -74,6 +103,22 @@ export interface Simulator {
 
 const DEFAULT_TENANT_HOST = 'acme.conductor.one';
 const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+/** The user search's own page-size rules: 0 means 25, under 10 means 10, above 100 is refused. */
+const USER_SEARCH_DEFAULT_PAGE_SIZE = 25;
+const USER_SEARCH_MIN_PAGE_SIZE = 10;
+const USER_SEARCH_MAX_PAGE_SIZE = 100;
+
+/** Query parameters each route documents; anything else is refused with 400. */
+const QUERY_PARAMETERS: Record<Exclude<SimulatorRoute, 'unknown'>, readonly string[]> = {
+  token: [],
+  // The documented request has no parameters; page_token is what other C1 list endpoints take, for a response that pages anyway.
+  personal_clients: ['page_token'],
+  search_personal_clients: [],
+  roles: ['page_size', 'page_token'],
+  introspect: [],
+  user: [],
+  search_users: [],
+};
 
 /** gRPC status codes C1 puts in its JSON error bodies. */
 const GRPC_CODE_BY_STATUS: Record<number, number> = {
@@ -99,13 +144,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clock = options.clock ?? systemClock;
   const defaultPageSize = options.pageSize ?? 10;
   const maxPageSize = options.maxPageSize ?? 100;
+  const maxUsersPageSize = options.maxUsersPageSize ?? USER_SEARCH_MAX_PAGE_SIZE;
   const userId = options.userId ?? 'sim-user-1';
   let latencyMs = options.latencyMs ?? 0;
   let personalClients: readonly unknown[] = [...(options.personalClients ?? [])];
   let roles: readonly unknown[] = [...(options.roles ?? BUILTIN_ROLES)];
+  let givenUsers: readonly unknown[] | null = options.users ? [...options.users] : null;
+  /** Built on first use and dropped when keys or users change: a search of 100 ids must not rescan 100,000 keys. */
+  let userDirectory: { list: readonly unknown[]; byId: Map<string, unknown> } | null = null;
+  const users = (): { list: readonly unknown[]; byId: Map<string, unknown> } => {
+    if (userDirectory === null) {
+      const list = givenUsers ?? [userId, ...ownerIds(personalClients).filter((id) => id !== userId)].map(defaultUser);
+      userDirectory = { list, byId: indexUsers(list) };
+    }
+    return userDirectory;
+  };
 
   const authority = new TokenAuthority({
-    audience: tenantHost.replace(/:\d+$/, ''),
+    audience: options.audience ?? null,
     clock,
     ttlSeconds: options.tokenTtlSeconds ?? 3600,
   });
@@ -115,6 +171,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
+  /** Requests of each route being answered right now, and the most at once so far. */
+  const concurrency = new Map<SimulatorRoute, { now: number; peak: number }>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
@@ -134,7 +192,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    const route = routeOf(req.method ?? '', url.pathname);
+    const { route, userPathId } = routeOf(req.method ?? '', url.pathname);
     requests.push({
       method: req.method ?? '',
       path: url.pathname,
@@ -144,7 +202,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       route,
       at: clock(),
     });
+    const counter = concurrency.get(route) ?? { now: 0, peak: 0 };
+    concurrency.set(route, counter);
+    counter.now += 1;
+    counter.peak = Math.max(counter.peak, counter.now);
+    try {
+      await respond(req, res, url, route, userPathId, body);
+    } finally {
+      counter.now -= 1;
+    }
+  }
 
+  async function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    route: SimulatorRoute,
+    userPathId: string | undefined,
+    body: string,
+  ): Promise<void> {
     const fault = faults.take(route);
     let delay = latencyMs;
     if (fault?.kind === 'delay') delay += fault.ms;
@@ -154,25 +230,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (fault?.kind === 'expire-tokens') authority.revokeAll();
     const repeatPageToken = fault?.kind === 'repeat-page-token';
 
-    switch (route) {
-      case 'token':
-        return handleToken(req, body, res);
-      case 'personal_clients':
-        if (!authorized(req, res)) return;
-        return servePage(res, route, personalClients, url.searchParams, repeatPageToken);
-      case 'roles':
-        if (!authorized(req, res)) return;
-        return servePage(res, route, roles, url.searchParams, repeatPageToken);
-      case 'introspect':
-        if (!authorized(req, res)) return;
-        return sendJson(res, 200, {
-          userId,
-          tenantId: `sim-tenant-${tenantHost.split('.')[0] ?? 'acme'}`,
-          roles: [BUILTIN_ROLES[0]!.id],
-          permissions: ['*'],
-        });
-      case 'unknown':
-        return sendError(res, 404, `no route for ${req.method ?? ''} ${url.pathname}`);
+    if (route === 'unknown') return sendError(res, 404, `no route for ${req.method ?? ''} ${url.pathname}`);
+    try {
+      checkQuery(url.searchParams, QUERY_PARAMETERS[route], `${req.method ?? ''} ${url.pathname}`);
+      if (route === 'token') return await handleToken(req, body, res);
+      if (!authorized(req, res)) return;
+      switch (route) {
+        case 'personal_clients':
+          return servePersonalClients(res, url.searchParams.get('page_token') ?? '', repeatPageToken);
+        case 'search_personal_clients':
+          return searchPersonalClients(req, body, res, repeatPageToken);
+        case 'roles':
+          return servePage(res, route, roles, url.searchParams, repeatPageToken);
+        case 'introspect':
+          // C1 spells it "principleId".
+          return sendJson(res, 200, { principleId: userId, userId, roles: [BUILTIN_ROLES[0]!.id], permissions: ['*'], features: [] });
+        case 'user':
+          return serveUser(res, userPathId ?? '');
+        case 'search_users':
+          return searchUsers(req, body, res, repeatPageToken);
+      }
+    } catch (err) {
+      if (err instanceof BadRequest) return sendError(res, 400, err.message);
+      throw err;
     }
   }
 
@@ -187,7 +267,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return sendError(res, 401, 'token request body must be application/x-www-form-urlencoded');
     }
     try {
-      const issued = await authority.exchange(new URLSearchParams(body));
+      const issued = await authority.exchange(new URLSearchParams(body), addressedHost(req));
       sendJson(res, 200, { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresInSeconds });
     } catch (err) {
       if (err instanceof TokenRefusal) return sendError(res, 401, err.message);
@@ -208,6 +288,95 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return true;
   }
 
+  /** The caller's own listing: the page size is the server's (the request takes none). */
+  function servePersonalClients(res: ServerResponse, pageToken: string, repeatPageToken: boolean): void {
+    const offset = pageToken === '' ? 0 : decodePageToken('personal_clients', pageToken);
+    if (offset === null) return sendError(res, 400, 'invalid page_token');
+    sendList(res, 'personal_clients', personalClients, offset, defaultPageSize, pageToken, repeatPageToken);
+  }
+
+  /** Every user's keys, paged in the JSON body; optionally only those of `users` or matching `query`. */
+  function searchPersonalClients(req: IncomingMessage, body: string, res: ServerResponse, repeatPageToken: boolean): void {
+    const search = parsePersonalClientSearch(body, req.headers['content-type']);
+    const pageToken = search.pageToken ?? '';
+    const offset = pageToken === '' ? 0 : decodePageToken('search_personal_clients', pageToken);
+    if (offset === null) return sendError(res, 400, 'invalid pageToken');
+    const pageSize = Math.min(search.pageSize || defaultPageSize, maxPageSize);
+    let matching = personalClients;
+    if (search.users !== undefined && search.users.length > 0) {
+      const wanted = new Set(search.users.map((ref) => ref.id));
+      matching = matching.filter((item) => wanted.has(String((item as { userId?: unknown } | null)?.userId)));
+    }
+    if (search.query) {
+      const needle = search.query.toLowerCase();
+      matching = matching.filter((item) => {
+        const { displayName, clientId } = (item ?? {}) as { displayName?: unknown; clientId?: unknown };
+        return [displayName, clientId].some((text) => typeof text === 'string' && text.toLowerCase().includes(needle));
+      });
+    }
+    sendList(res, 'search_personal_clients', matching, offset, pageSize, pageToken, repeatPageToken);
+  }
+
+  function serveUser(res: ServerResponse, id: string): void {
+    const user = users().byId.get(id);
+    if (user === undefined) return sendError(res, 404, `user ${JSON.stringify(id)} not found`);
+    // The user is nested: {"userView": {"user": …}, "expanded": []}.
+    sendJson(res, 200, { userView: { user }, expanded: [] });
+  }
+
+  /** Many users at once, each under `list[].user`; ids that match nobody are simply absent. */
+  function searchUsers(req: IncomingMessage, body: string, res: ServerResponse, repeatPageToken: boolean): void {
+    const search = parseUserSearch(body, req.headers['content-type']);
+    const asked = search.pageSize ?? 0;
+    if (asked > USER_SEARCH_MAX_PAGE_SIZE) return sendError(res, 400, `pageSize must be from 0 to ${USER_SEARCH_MAX_PAGE_SIZE}`);
+    const pageSize = Math.min(asked === 0 ? USER_SEARCH_DEFAULT_PAGE_SIZE : Math.max(asked, USER_SEARCH_MIN_PAGE_SIZE), maxUsersPageSize);
+    const pageToken = search.pageToken ?? '';
+    const offset = pageToken === '' ? 0 : decodePageToken('search_users', pageToken);
+    if (offset === null) return sendError(res, 400, 'invalid pageToken');
+
+    const directory = users();
+    let matching: readonly unknown[] = directory.list;
+    if (search.refs !== undefined && search.refs.length > 0) {
+      const seen = new Set<string>();
+      matching = search.refs.flatMap(({ id }) => {
+        const user = directory.byId.get(id);
+        if (user === undefined || seen.has(id)) return [];
+        seen.add(id);
+        return [user];
+      });
+    }
+    const field = (user: unknown, name: string): unknown => (typeof user === 'object' && user !== null ? (user as Record<string, unknown>)[name] : undefined);
+    if (search.email !== undefined) matching = matching.filter((user) => field(user, 'email') === search.email);
+    if (search.userStatuses !== undefined && search.userStatuses.length > 0) {
+      const statuses = new Set(search.userStatuses);
+      matching = matching.filter((user) => statuses.has(String(field(user, 'status'))));
+    }
+    if (search.query) {
+      const needle = search.query.toLowerCase();
+      matching = matching.filter((user) =>
+        ['displayName', 'email', 'username'].some((name) => String(field(user, name) ?? '').toLowerCase().includes(needle)),
+      );
+    }
+    const page = slicePage('search_users', matching, offset, pageSize);
+    const nextPageToken = repeatPageToken ? pageToken || encodePageToken('search_users', 0) : page.nextPageToken;
+    sendJson(res, 200, { list: page.items.length > 0 ? page.items.map((user) => ({ user })) : null, nextPageToken, expanded: [] });
+  }
+
+  function sendList(
+    res: ServerResponse,
+    route: SimulatorRoute,
+    all: readonly unknown[],
+    offset: number,
+    pageSize: number,
+    pageToken: string,
+    repeatPageToken: boolean,
+  ): void {
+    const page = slicePage(route, all, offset, pageSize);
+    const nextPageToken = repeatPageToken ? pageToken || encodePageToken(route, 0) : page.nextPageToken;
+    // Like C1, an empty page carries `list: null`, not `[]`.
+    sendJson(res, 200, { list: page.items.length > 0 ? page.items : null, nextPageToken });
+  }
+
   function servePage(
     res: ServerResponse,
     route: SimulatorRoute,
@@ -224,10 +393,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (decoded === null) return sendError(res, 400, 'invalid page_token');
       offset = decoded;
     }
-    const page = slicePage(route, all, offset, pageSize);
-    const nextPageToken = repeatPageToken ? pageToken || encodePageToken(route, 0) : page.nextPageToken;
-    // Like C1, an empty page carries `list: null`, not `[]`.
-    sendJson(res, 200, { list: page.items.length > 0 ? page.items : null, nextPageToken });
+    sendList(res, route, all, offset, pageSize, pageToken, repeatPageToken);
   }
 
   /** Answers for the faults that replace the response entirely; returns false for the others. */
@@ -289,10 +455,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     credential,
     requests,
     requestsTo: (route) => requests.filter((r) => r.route === route),
+    peakConcurrency: (route) => concurrency.get(route)?.peak ?? 0,
     registerCredential: (clientId, publicJwk) => authority.register(clientId, publicJwk),
     issueToken: (clientId = credential.clientId) => authority.issue(clientId).accessToken,
     setPersonalClients: (list) => {
       personalClients = [...list];
+      userDirectory = null;
+    },
+    setUsers: (list) => {
+      givenUsers = list === null ? null : [...list];
+      userDirectory = null;
     },
     setRoles: (list) => {
       roles = [...list];
@@ -318,12 +490,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 }
 
-function routeOf(method: string, path: string): SimulatorRoute {
-  if (method === 'POST' && path === '/auth/v1/token') return 'token';
-  if (method === 'GET' && path === '/api/v1/iam/personal_clients') return 'personal_clients';
-  if (method === 'GET' && path === '/api/v1/iam/roles') return 'roles';
-  if (method === 'GET' && path === '/api/v1/auth/introspect') return 'introspect';
-  return 'unknown';
+function routeOf(method: string, path: string): { route: SimulatorRoute; userPathId?: string } {
+  if (method === 'POST' && path === '/auth/v1/token') return { route: 'token' };
+  if (method === 'GET' && path === '/api/v1/iam/personal_clients') return { route: 'personal_clients' };
+  if (method === 'POST' && path === '/api/v1/search/iam/personal_clients') return { route: 'search_personal_clients' };
+  if (method === 'GET' && path === '/api/v1/iam/roles') return { route: 'roles' };
+  if (method === 'GET' && path === '/api/v1/auth/introspect') return { route: 'introspect' };
+  if (method === 'POST' && path === '/api/v1/search/users') return { route: 'search_users' };
+  const user = /^\/api\/v1\/users\/([^/]+)$/.exec(path);
+  if (method === 'GET' && user) return { route: 'user', userPathId: decodeURIComponent(user[1]!) };
+  return { route: 'unknown' };
+}
+
+/** The host a request was sent to, as a JWT audience: no port, lower case. */
+function addressedHost(req: IncomingMessage): string {
+  try {
+    return new URL(`http://${req.headers.host ?? ''}`).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
 }
 
 function parsePageSize(raw: string | null, fallback: number, max: number): number | null {

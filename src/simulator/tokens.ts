@@ -29,11 +29,12 @@ export class TokenRefusal extends Error {}
 export class TokenAuthority {
   readonly #keys = new Map<string, KeyObject>();
   readonly #tokens = new Map<string, TokenRecord>();
-  readonly #audience: string;
+  /** null: the audience is the host each request was addressed to. */
+  readonly #audience: string | null;
   readonly #clock: Clock;
   #ttlSeconds: number;
 
-  constructor(options: { audience: string; clock: Clock; ttlSeconds: number }) {
+  constructor(options: { audience: string | null; clock: Clock; ttlSeconds: number }) {
     this.#audience = options.audience;
     this.#clock = options.clock;
     this.#ttlSeconds = options.ttlSeconds;
@@ -47,8 +48,12 @@ export class TokenAuthority {
     this.#ttlSeconds = value;
   }
 
-  /** Handles the form fields of `POST /auth/v1/token`; throws TokenRefusal with the reason. */
-  async exchange(form: URLSearchParams): Promise<IssuedToken> {
+  /**
+   * Handles the form fields of `POST /auth/v1/token`; throws TokenRefusal
+   * with the reason. `addressedHost` is the host (no port, lower case) the
+   * request was sent to: the audience expected unless one was fixed.
+   */
+  async exchange(form: URLSearchParams, addressedHost: string): Promise<IssuedToken> {
     if (form.get('grant_type') !== 'client_credentials') throw new TokenRefusal('grant_type must be client_credentials');
     if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
       throw new TokenRefusal(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
@@ -57,12 +62,12 @@ export class TokenAuthority {
     const assertion = form.get('client_assertion');
     if (!clientId) throw new TokenRefusal('client_id is missing');
     if (!assertion) throw new TokenRefusal('client_assertion is missing');
-    await this.verifyAssertion(clientId, assertion);
+    await this.verifyAssertion(clientId, assertion, this.#audience ?? addressedHost);
     return this.issue(clientId);
   }
 
   /** Verifies a compact JWS client assertion for `clientId`; throws TokenRefusal when it does not hold. */
-  async verifyAssertion(clientId: string, assertion: string): Promise<void> {
+  async verifyAssertion(clientId: string, assertion: string, audience: string): Promise<void> {
     const key = this.#keys.get(clientId);
     if (!key) throw new TokenRefusal('unknown client_id');
     try {
@@ -70,7 +75,7 @@ export class TokenAuthority {
         algorithms: ['EdDSA'],
         issuer: clientId,
         subject: clientId,
-        audience: this.#audience,
+        audience,
         requiredClaims: ['exp', 'nbf', 'iat'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         currentDate: this.#clock(),

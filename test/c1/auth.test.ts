@@ -1,6 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, test } from 'vitest';
 import { C1Client } from '../../src/c1/client.js';
+import { audienceFor } from '../../src/c1/credentials.js';
 import { Secret } from '../../src/secret.js';
 import { generateCredential } from '../../src/simulator/index.js';
 import { USER_AGENT } from '../../src/version.js';
@@ -39,7 +40,8 @@ describe('token exchange', () => {
     expect(decodeJwt(assertion)).toEqual({
       iss: rig.sim.credential.clientId,
       sub: rig.sim.credential.clientId,
-      aud: 'acme.conductor.one',
+      // The API URL (the simulator on 127.0.0.1) names another host than the client ID: C1's CLI signs for the API URL's host.
+      aud: '127.0.0.1',
       iat: now,
       nbf: now - 120,
       exp: now + 120,
@@ -48,12 +50,31 @@ describe('token exchange', () => {
     expect(tokenRequest!.body).not.toContain(rig.sim.credential.clientSecret.split(':')[3]!);
   });
 
-  test('uses the tenant host without its port as the audience', async () => {
-    rig = await startRig({ tenantHost: 'beta.conductor.one:8443', personalClients: [{ id: 'a' }] });
-    const listing = await rig.client().listPersonalClients();
+  test('with an API URL naming another host, asks that host for the token and signs for it: no port, lower case', async () => {
+    rig = await startRig({ tenantHost: 'Beta.Conductor.One:8443', personalClients: [{ id: 'a' }] });
+    const port = new URL(rig.sim.url).port;
+    const listing = await rig.client({ baseUrl: `http://LocalHost:${port}` }).listPersonalClients();
     expect(listing.items.map((c) => c.id)).toEqual(['a']);
-    const assertion = new URLSearchParams(rig.sim.requestsTo('token')[0]!.body).get('client_assertion')!;
-    expect(decodeJwt(assertion).aud).toBe('beta.conductor.one');
+    const [tokenRequest] = rig.sim.requestsTo('token');
+    expect(tokenRequest!.headers.host).toBe(`localhost:${port}`);
+    const assertion = new URLSearchParams(tokenRequest!.body).get('client_assertion')!;
+    expect(decodeJwt(assertion).aud).toBe('localhost');
+  });
+
+  test('a simulator expecting the client ID host refuses the API URL host: the audience rule is enforced, not assumed', async () => {
+    rig = await startRig({ audience: 'acme.conductor.one', personalClients: [{ id: 'a' }] });
+    const err = await rejectionOf(() => rig.client().listPersonalClients());
+    expect(err.code).toBe('C1_AUTH_FAILED');
+    expect(err.message).toMatch(/aud/);
+  });
+
+  test.each([
+    ['https://acme.conductor.one', 'acme.conductor.one'],
+    ['https://ACME.Conductor.One:8443', 'acme.conductor.one'],
+    ['http://127.0.0.1:4000', '127.0.0.1'],
+    ['https://c1.example.com/base/path', 'c1.example.com'],
+  ])('the audience for %s is %s', (apiUrl, audience) => {
+    expect(audienceFor(apiUrl)).toBe(audience);
   });
 
   test('sends the User-Agent and Accept headers on every request, and the token only as a Bearer header', async () => {

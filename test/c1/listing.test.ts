@@ -10,9 +10,10 @@ afterEach(async () => {
 const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `key-${String(i).padStart(2, '0')}` }));
 
 describe('listPersonalClients pagination', () => {
-  test('follows nextPageToken across pages and returns every id in order', async () => {
-    rig = await startRig({ personalClients: keys(23) });
-    const listing = await rig.client({ pageSize: 5 }).listPersonalClients();
+  test('follows nextPageToken across pages and returns every id in order; the first request is bare', async () => {
+    // The listing takes no page size: the server's (5 here) decides.
+    rig = await startRig({ personalClients: keys(23), pageSize: 5 });
+    const listing = await rig.client().listPersonalClients();
     expect(listing.pages).toBe(5);
     expect(listing.items.map((c) => c.id)).toEqual(keys(23).map((k) => k.id));
     expect(listing.warnings).toEqual([]);
@@ -20,15 +21,15 @@ describe('listPersonalClients pagination', () => {
 
     const calls = rig.sim.requestsTo('personal_clients');
     expect(calls).toHaveLength(5);
-    expect(calls.every((c) => c.query.page_size === '5')).toBe(true);
-    expect(calls[0]!.query).not.toHaveProperty('page_token');
+    expect(calls[0]!.query).toEqual({});
+    for (const call of calls.slice(1)) expect(Object.keys(call.query)).toEqual(['page_token']);
     const tokens = calls.slice(1).map((c) => c.query.page_token);
     expect(new Set(tokens).size).toBe(4);
   });
 
   test('an exact multiple of the page size ends on the empty nextPageToken', async () => {
-    rig = await startRig({ personalClients: keys(10) });
-    const listing = await rig.client({ pageSize: 5 }).listPersonalClients();
+    rig = await startRig({ personalClients: keys(10), pageSize: 5 });
+    const listing = await rig.client().listPersonalClients();
     expect(listing.pages).toBe(2);
     expect(listing.items).toHaveLength(10);
   });
@@ -46,22 +47,22 @@ describe('listPersonalClients pagination', () => {
   });
 
   test('a nextPageToken that was already followed fails with C1_PAGINATION', async () => {
-    rig = await startRig({ personalClients: keys(23) });
+    rig = await startRig({ personalClients: keys(23), pageSize: 5 });
     rig.sim.injectFault({ kind: 'repeat-page-token', route: 'personal_clients', times: 5 });
-    const err = await rejectionOf(() => rig.client({ pageSize: 5 }).listPersonalClients());
+    const err = await rejectionOf(() => rig.client().listPersonalClients());
     expect(err.code).toBe('C1_PAGINATION');
     expect(err.message).toMatch(/nextPageToken it had already sent/);
     expect(rig.sim.requestsTo('personal_clients')).toHaveLength(2);
   });
 
   test('more pages than maxPages fails with C1_PAGINATION; exactly maxPages is fine', async () => {
-    rig = await startRig({ personalClients: keys(23) });
-    const err = await rejectionOf(() => rig.client({ pageSize: 5, maxPages: 4 }).listPersonalClients());
+    rig = await startRig({ personalClients: keys(23), pageSize: 5 });
+    const err = await rejectionOf(() => rig.client({ maxPages: 4 }).listPersonalClients());
     expect(err.code).toBe('C1_PAGINATION');
-    expect(err.message).toMatch(/more than 4 pages of 5.*c1\.maxPages/);
+    expect(err.message).toMatch(/more than 4 pages.*c1\.maxPages/);
     expect(rig.sim.requestsTo('personal_clients')).toHaveLength(4);
 
-    const ok = await rig.client({ pageSize: 5, maxPages: 5 }).listPersonalClients();
+    const ok = await rig.client({ maxPages: 5 }).listPersonalClients();
     expect(ok.items).toHaveLength(23);
   });
 });
@@ -97,9 +98,10 @@ describe('listPersonalClients shape checks', () => {
         { id: 42 },
         { id: 'good-2', deletedAt: null, allowSourceCidr: null, scopedRoles: [] },
       ],
+      pageSize: 4,
     });
     const log = memoryLogger();
-    const listing = await rig.client({ pageSize: 4, logger: log.logger }).listPersonalClients();
+    const listing = await rig.client({ logger: log.logger }).listPersonalClients();
 
     expect(listing.items).toEqual([
       { id: 'good-1', clientId: 'a@acme.conductor.one/pcc', expiresTime: 'garbage date stays a string' },
@@ -163,8 +165,9 @@ describe('listPersonalClients shape checks', () => {
         { id: 'b', expiresTime: 5 },
         { id: 'b' },
       ],
+      pageSize: 3,
     });
-    const listing = await rig.client({ pageSize: 3 }).listPersonalClients();
+    const listing = await rig.client().listPersonalClients();
 
     expect(listing.pages).toBe(2);
     expect(listing.items).toEqual([{ id: 'a', displayName: 'first' }, { id: 'b' }, { id: 'c' }]);

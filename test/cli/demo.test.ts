@@ -39,6 +39,16 @@ describe('demo', () => {
     expect(await readFile(join(dir, 'out', 'reports', 'latest.html'), 'utf8')).toContain('build &lt;bot&gt; &amp; &quot;friends&quot;');
   });
 
+  it('audits the whole tenant: keys of several owners, the disabled owner\'s keys flagged', async () => {
+    const report = JSON.parse(await readFile(join(dir, 'out', 'reports', 'latest.json'), 'utf8')) as AuditReport;
+    expect(result.stdout).toMatch(/every user's keys .*\(tenant scope, \d+ owners\)/);
+    expect(new Set(report.clients.map((c) => c.owner?.email)).size).toBeGreaterThanOrEqual(3);
+    expect(report.clients.every((c) => c.owner?.email?.endsWith('@example.com'))).toBe(true);
+    const inactive = report.findings.filter((f) => f.ruleId === 'owner-inactive');
+    expect(inactive.length).toBeGreaterThan(0);
+    expect(inactive.every((f) => f.owner?.status === 'DISABLED')).toBe(true);
+  });
+
   it('captures the alert email as an .eml file and prints where everything went', async () => {
     const mails = await readdir(join(dir, 'out', 'mail'));
     expect(mails).toHaveLength(1);

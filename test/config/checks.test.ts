@@ -76,7 +76,19 @@ describe('value checks', () => {
 
   it('knows exactly the agreed rule ids', () => {
     expect([...RULE_IDS].sort()).toEqual(
-      ['broad-cidr', 'broad-roles', 'expired', 'expiring-soon', 'invalid-cidr', 'long-lived', 'missing-cidr', 'never-used', 'no-expiry', 'unused'],
+      [
+        'broad-cidr',
+        'broad-roles',
+        'expired',
+        'expiring-soon',
+        'invalid-cidr',
+        'long-lived',
+        'missing-cidr',
+        'never-used',
+        'no-expiry',
+        'owner-inactive',
+        'unused',
+      ],
     );
     expect(isRuleId('expired')).toBe(true);
     expect(isRuleId('expird')).toBe(false);

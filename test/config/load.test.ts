@@ -15,7 +15,7 @@ describe('loadConfig defaults', () => {
     const config = await loadConfig({ env: {}, cwd });
     expect(config).toEqual({
       source: null,
-      c1: { clientId: null, apiUrl: null, timeoutMs: 10_000, maxRetries: 4, pageSize: 50, maxPages: 1000 },
+      c1: { clientId: null, apiUrl: null, timeoutMs: 10_000, maxRetries: 4, scope: 'self', maxKeys: 200_000, pageSize: 100, maxPages: null },
       credentials: null,
       rules: {
         options: {

@@ -22,6 +22,7 @@ describe('rule catalogue', () => {
       'invalid-cidr': 'medium',
       'broad-roles': 'high',
       'long-lived': 'low',
+      'owner-inactive': 'high',
     });
     for (const rule of RULES) expect(SEVERITIES).toContain(rule.meta.defaultSeverity);
   });
@@ -41,6 +42,8 @@ describe('rule catalogue', () => {
       'invalid-cidr': expiry,
       'broad-roles': 'https://www.conductorone.com/docs/product/set-up/user-roles',
       'long-lived': expiry,
+      // Where an admin finds and deletes the keys of users who left.
+      'owner-inactive': usage,
     });
   });
 

@@ -43,28 +43,52 @@ describe('listing endpoints', () => {
     }
   });
 
-  test('pages with page_size and an opaque nextPageToken until the last page', async () => {
+  test('the caller\'s listing takes no page size: pages of the server\'s size, then page_token until the last page', async () => {
     const ids: string[] = [];
     let pageToken = '';
     let pages = 0;
     do {
-      const query = new URLSearchParams({ page_size: '5', ...(pageToken && { page_token: pageToken }) });
-      const { status, body } = await getJson(`/api/v1/iam/personal_clients?${query}`);
+      const query = pageToken === '' ? '' : `?${new URLSearchParams({ page_token: pageToken })}`;
+      const { status, body } = await getJson(`/api/v1/iam/personal_clients${query}`);
       expect(status).toBe(200);
       ids.push(...(body.list as Array<{ id: string }>).map((c) => c.id));
       pageToken = body.nextPageToken as string;
       pages += 1;
     } while (pageToken !== '');
-    expect(pages).toBe(5);
+    expect(pages).toBe(3);
     expect(ids).toEqual(Array.from({ length: 23 }, (_, i) => `key-${i}`));
   });
 
-  test('uses the default page size when none is given and caps large ones', async () => {
-    const defaults = await getJson('/api/v1/iam/personal_clients');
+  test('refuses query parameters a route does not document with 400, naming them', async () => {
+    for (const path of [
+      '/api/v1/iam/personal_clients?page_size=5',
+      '/api/v1/iam/personal_clients?pageToken=x',
+      '/api/v1/iam/roles?limit=3',
+      '/api/v1/auth/introspect?verbose=1',
+      '/api/v1/users/sim-user-1?expand=all',
+    ]) {
+      const { status, body } = await getJson(path);
+      expect({ path, status }).toEqual({ path, status: 400 });
+      expect(body).toMatchObject({ code: 3 });
+      expect(body.message).toMatch(/^unknown query parameter "\w+"/);
+    }
+    const search = await fetch(`${sim.url}/api/v1/search/users?page_size=10`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(search.status).toBe(400);
+  });
+
+  test('roles take page_size: the default when none is given, large ones capped, bad ones refused', async () => {
+    sim.setRoles(Array.from({ length: 20 }, (_, i) => ({ id: `role-${i}`, name: `r${i}`, displayName: `Role ${i}` })));
+    const defaults = await getJson('/api/v1/iam/roles');
     expect((defaults.body.list as unknown[]).length).toBe(8); // default 10 is above the cap of 8
-    const capped = await getJson('/api/v1/iam/personal_clients?page_size=500');
+    const capped = await getJson('/api/v1/iam/roles?page_size=500');
     expect((capped.body.list as unknown[]).length).toBe(8);
-    const bad = await getJson('/api/v1/iam/personal_clients?page_size=-3');
+    const small = await getJson('/api/v1/iam/roles?page_size=3');
+    expect((small.body.list as unknown[]).length).toBe(3);
+    const bad = await getJson('/api/v1/iam/roles?page_size=-3');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 3 });
   });
@@ -97,8 +121,8 @@ describe('listing endpoints', () => {
     expect((body.list as Array<{ displayName: string }>).map((r) => r.displayName)).toContain('Read-only Super Administrator');
 
     const intro = await getJson('/api/v1/auth/introspect');
-    expect(intro.body).toMatchObject({ userId: 'sim-user-1', roles: [BUILTIN_ROLES[0]!.id], permissions: ['*'] });
-    expect(typeof intro.body.tenantId).toBe('string');
+    // C1 spells it "principleId".
+    expect(intro.body).toEqual({ principleId: 'sim-user-1', userId: 'sim-user-1', roles: [BUILTIN_ROLES[0]!.id], permissions: ['*'], features: [] });
   });
 
   test('answers unknown routes with a C1-style 404', async () => {
@@ -185,10 +209,10 @@ describe('fault injection', () => {
 
   test('repeat-page-token hands back the token just used', async () => {
     sim.injectFault({ kind: 'repeat-page-token', route: 'personal_clients', times: 2 });
-    const first = await getJson('/api/v1/iam/personal_clients?page_size=5');
+    const first = await getJson('/api/v1/iam/personal_clients');
     const firstToken = first.body.nextPageToken as string;
     expect(firstToken).not.toBe('');
-    const second = await getJson(`/api/v1/iam/personal_clients?page_size=5&page_token=${firstToken}`);
+    const second = await getJson(`/api/v1/iam/personal_clients?page_token=${firstToken}`);
     expect(second.body.nextPageToken).toBe(firstToken);
   });
 

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLIENT_ASSERTION_TYPE, generateCredential, startSimulator, type Simulator } from '../../src/simulator/index.js';
 
 const TENANT = 'acme.conductor.one';
+/** The host the tests send token requests to: the audience the simulator expects unless one is pinned. */
+const ADDRESSED = '127.0.0.1';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -35,7 +37,7 @@ async function assertion(clientId: string, parts: AssertionParts = {}): Promise<
     .setProtectedHeader({ alg: 'EdDSA', nonce: 'test-nonce' })
     .setIssuer(parts.iss ?? clientId)
     .setSubject(parts.sub ?? clientId)
-    .setAudience(parts.aud ?? TENANT)
+    .setAudience(parts.aud ?? ADDRESSED)
     .setIssuedAt(now + (parts.iat ?? 0))
     .setNotBefore(now + (parts.nbf ?? -120))
     .setExpirationTime(now + (parts.exp ?? 120))
@@ -121,7 +123,7 @@ describe('POST /auth/v1/token', () => {
       reason: /signature/,
     },
     { name: 'another tenant as aud', build: async (id) => form(id, await assertion(id, { aud: 'evil.conductor.one' })), reason: /aud/ },
-    { name: 'the tenant host with a port as aud', build: async (id) => form(id, await assertion(id, { aud: `${TENANT}:443` })), reason: /aud/ },
+    { name: 'the addressed host with a port as aud', build: async (id) => form(id, await assertion(id, { aud: `${ADDRESSED}:443` })), reason: /aud/ },
     { name: 'an expired exp', build: async (id) => form(id, await assertion(id, { iat: -900, nbf: -1020, exp: -780 })), reason: /expired/ },
     { name: 'an nbf in the future', build: async (id) => form(id, await assertion(id, { iat: 600, nbf: 600, exp: 900 })), reason: /nbf/ },
     { name: 'a wrong iss', build: async (id) => form(id, await assertion(id, { iss: 'someone@acme.conductor.one/pcc' })), reason: /iss/ },
@@ -188,21 +190,37 @@ describe('POST /auth/v1/token', () => {
     expect(((await res.json()) as { message: string }).message).toMatch(/x-www-form-urlencoded/);
   });
 
-  test('verifies aud against the configured tenant host without its port', async () => {
-    const withPort = await startSimulator({ tenantHost: 'beta.conductor.one:8443' });
+  test('verifies aud against the host the request is addressed to, without its port and lower-cased', async () => {
+    const { clientId } = sim.credential;
+    const port = new URL(sim.url).port;
+    const send = async (base: string, aud: string) =>
+      fetch(`${base}/auth/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form(clientId, await assertion(clientId, { aud }))).toString(),
+      });
+    // A tenant reached through an API URL override expects that host, as C1's CLI signs for it.
+    expect((await send(`http://LocalHost:${port}`, 'localhost')).status).toBe(200);
+    expect((await send(`http://localhost:${port}`, ADDRESSED)).status).toBe(401);
+    expect((await send(`http://localhost:${port}`, TENANT)).status).toBe(401);
+    expect((await send(`http://localhost:${port}`, `localhost:${port}`)).status).toBe(401);
+  });
+
+  test('a pinned audience replaces the addressed host', async () => {
+    const pinned = await startSimulator({ tenantHost: 'beta.conductor.one:8443', audience: 'beta.conductor.one' });
     try {
-      const id = withPort.credential.clientId;
-      const key = privateKeyOf(withPort.credential.clientSecret);
+      const id = pinned.credential.clientId;
+      const key = privateKeyOf(pinned.credential.clientSecret);
       const send = async (aud: string) =>
-        fetch(`${withPort.url}/auth/v1/token`, {
+        fetch(`${pinned.url}/auth/v1/token`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams(form(id, await assertion(id, { aud, key }))).toString(),
         });
       expect((await send('beta.conductor.one')).status).toBe(200);
-      expect((await send('beta.conductor.one:8443')).status).toBe(401);
+      expect((await send(ADDRESSED)).status).toBe(401);
     } finally {
-      await withPort.close();
+      await pinned.close();
     }
   });
 });

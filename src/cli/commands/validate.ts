@@ -2,6 +2,7 @@ import { validateConfig } from '../../config/load.js';
 import { ConfigError, EXIT } from '../../errors.js';
 import type { FlagValues } from '../command.js';
 import { configPathFlag } from '../flags.js';
+import { TENANT_SCOPE_NOTE } from '../help.js';
 import { printLine, type CliIo } from '../io.js';
 
 /** Every problem at once: the file, the environment, their combinations and the credentials, in one pass. */
@@ -14,5 +15,6 @@ export async function run(flags: FlagValues, io: CliIo): Promise<number> {
   });
   if (problems.length > 0 || config === null) throw new ConfigError(problems);
   printLine(io.stdout, `configuration is valid${config.source ? ` (${config.source})` : ' (defaults and environment)'}`);
+  if (config.c1.scope === 'tenant') printLine(io.stdout, TENANT_SCOPE_NOTE);
   return EXIT.ok;
 }
