@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
           schedule: config.schedule,
           logger,
           runAudit: () =>
-            runAudit({ config, asOf: null, dryRun: false, failOn: null }, { logger, clock: systemClock, print }),
+            runAudit({ config, asOf: null, dryRun: false, failOn: null, lockAs: 'schedule' }, { logger, clock: systemClock, print }),
         });
       } catch (err) {
         // Refused before any audit ran: a bad schedule or a health port that is taken.
