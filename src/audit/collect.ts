@@ -38,6 +38,7 @@ export async function collectFromC1(
     maxRetries: config.c1.maxRetries,
     pageSize: config.c1.pageSize,
     maxPages: config.c1.maxPages,
+    bounds: { maxResponseBytes: config.c1.maxResponseBytes, maxPageTokenBytes: config.c1.maxPageTokenBytes, maxListingBytes: config.c1.maxListingBytes },
     logger: deps.logger,
     clock: deps.clock,
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { systemClock, type Clock, type Sleep } from '../clock.js';
 import type { C1Credentials } from '../config/types.js';
@@ -30,6 +31,8 @@ export interface C1ClientOptions {
   pageSize: number;
   /** A listing longer than this many pages fails with C1_PAGINATION (guards against endless paging). */
   maxPages: number;
+  /** Byte bounds against hostile listings (defaults: see `DEFAULT_LISTING_BOUNDS`); each names its config key when hit. */
+  bounds?: Partial<ListingBounds>;
   logger: Logger;
   /** Real time, for token signing/caching and HTTP-date Retry-After. Never the audit's --as-of. */
   clock?: Clock;
@@ -54,6 +57,21 @@ export interface PersonalClientListing {
   pages: number;
 }
 
+export interface ListingBounds {
+  /** One response (one page); `c1.maxResponseBytes`. */
+  maxResponseBytes: number;
+  /** One `nextPageToken`; `c1.maxPageTokenBytes`. */
+  maxPageTokenBytes: number;
+  /** All responses of one listing together; `c1.maxListingBytes`. */
+  maxListingBytes: number;
+}
+
+export const DEFAULT_LISTING_BOUNDS: ListingBounds = {
+  maxResponseBytes: 16 * 1024 * 1024,
+  maxPageTokenBytes: 16 * 1024,
+  maxListingBytes: 512 * 1024 * 1024,
+};
+
 const PATHS = {
   personalClients: '/api/v1/iam/personal_clients',
   roles: '/api/v1/iam/roles',
@@ -70,12 +88,16 @@ export class C1Client {
   readonly #logger: Logger;
   readonly #pageSize: number;
   readonly #maxPages: number;
+  readonly #bounds: ListingBounds;
+  /** Response bytes read by the listing in progress (listings run one at a time). */
+  #listingBytes = 0;
 
   constructor(options: C1ClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#logger = options.logger;
     this.#pageSize = options.pageSize;
     this.#maxPages = options.maxPages;
+    this.#bounds = { ...DEFAULT_LISTING_BOUNDS, ...options.bounds };
     // The token source is made after the HTTP client (it sends through it), so
     // the secrets callback reads it late; until it exists there is nothing to hide.
     let tokens: TokenSource | undefined;
@@ -89,6 +111,7 @@ export class C1Client {
       ...(options.retryBaseDelayMs !== undefined && { retryBaseDelayMs: options.retryBaseDelayMs }),
       ...(options.maxRetryAfterMs !== undefined && { maxRetryAfterMs: options.maxRetryAfterMs }),
       ...(options.dispatcher && { dispatcher: options.dispatcher }),
+      maxBodyBytes: this.#bounds.maxResponseBytes,
       secrets: () => tokens?.secrets() ?? [],
     });
     try {
@@ -136,17 +159,21 @@ export class C1Client {
 
   /** Fetches pages until `nextPageToken` is empty; returns the page count. */
   async #paginate(path: string, resource: string, onPage: (items: unknown[]) => void): Promise<number> {
+    // Digests, not the tokens: memory for the loop guard stays small whatever the tokens' size.
     const usedTokens = new Set<string>();
     let pageToken = '';
+    this.#listingBytes = 0;
     for (let pages = 1; ; pages += 1) {
       const query: Record<string, string> = { page_size: String(this.#pageSize) };
       if (pageToken !== '') query.page_token = pageToken;
       const page = parseListPage(await this.#getJson(path, query), resource);
+      this.#checkListingBytes(resource, pages);
       onPage(page.items);
       if (page.nextPageToken === '') return pages;
+      this.#checkPageToken(resource, pages, page.nextPageToken);
       // A server that hands back a token already followed would page forever.
-      usedTokens.add(pageToken);
-      if (usedTokens.has(page.nextPageToken)) {
+      usedTokens.add(tokenDigest(pageToken));
+      if (usedTokens.has(tokenDigest(page.nextPageToken))) {
         throw new HygieneError(
           'C1_PAGINATION',
           `C1 sent a ${resource} nextPageToken it had already sent (page ${pages}); stopping to avoid an endless listing`,
@@ -162,6 +189,27 @@ export class C1Client {
       }
       pageToken = page.nextPageToken;
     }
+  }
+
+  #checkListingBytes(resource: string, pages: number): void {
+    const { maxListingBytes } = this.#bounds;
+    if (this.#listingBytes <= maxListingBytes) return;
+    throw new HygieneError(
+      'LISTING_TOO_LARGE',
+      `C1's ${resource} listing exceeds ${maxListingBytes} bytes after ${pages} pages; stopping before memory runs out. Raise c1.maxListingBytes if that is expected`,
+      { details: { resource, pages, limit: 'c1.maxListingBytes', maxListingBytes } },
+    );
+  }
+
+  #checkPageToken(resource: string, pages: number, token: string): void {
+    const { maxPageTokenBytes } = this.#bounds;
+    const size = Buffer.byteLength(token, 'utf8');
+    if (size <= maxPageTokenBytes) return;
+    throw new HygieneError(
+      'LISTING_TOO_LARGE',
+      `C1 sent a ${resource} nextPageToken of ${size} bytes on page ${pages}, above c1.maxPageTokenBytes (${maxPageTokenBytes}); stopping. Raise c1.maxPageTokenBytes if that is expected`,
+      { details: { resource, pages, limit: 'c1.maxPageTokenBytes', maxPageTokenBytes } },
+    );
   }
 
   /**
@@ -184,6 +232,7 @@ export class C1Client {
       if (response.status === 401) throw this.#tokenRefused(req, response, token, 'a freshly issued token was refused too');
     }
     if (response.status < 200 || response.status > 299) throw this.#http.statusError(response, req, [token]);
+    this.#listingBytes += Buffer.byteLength(response.body, 'utf8');
     return parseJsonBody(response, req);
   }
 
@@ -206,4 +255,8 @@ export class C1Client {
 
 export function createC1Client(options: C1ClientOptions): C1Client {
   return new C1Client(options);
+}
+
+function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64');
 }

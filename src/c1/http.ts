@@ -290,9 +290,11 @@ function failureError(failure: TransportFailure, req: HttpRequest, attempts: num
         details,
       });
     case 'too-large':
-      return new HygieneError('C1_BAD_RESPONSE', `C1's response to ${what} is too large (${(failure.cause as Error).message})`, {
-        details,
-      });
+      return new HygieneError(
+        'C1_BAD_RESPONSE',
+        `C1's response to ${what} is too large (${(failure.cause as Error).message}, the limit c1.maxResponseBytes); raise c1.maxResponseBytes if that is expected`,
+        { details: { ...details, limit: 'c1.maxResponseBytes' } },
+      );
   }
 }
 

@@ -118,6 +118,9 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
       maxRetries: file.c1.maxRetries,
       pageSize: file.c1.pageSize,
       maxPages: file.c1.maxPages,
+      maxResponseBytes: file.c1.maxResponseBytes,
+      maxPageTokenBytes: file.c1.maxPageTokenBytes,
+      maxListingBytes: file.c1.maxListingBytes,
     },
     credentials,
     rules: {

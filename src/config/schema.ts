@@ -82,6 +82,19 @@ const c1Section = section(
     maxRetries: integer(0, 10, 4, 'Retries of a C1 request after 429/5xx or a network error, with exponential backoff.'),
     pageSize: integer(1, 100, 50, 'Personal clients asked for per page.'),
     maxPages: integer(1, 100_000, 1000, 'Most pages fetched in one audit; a guard against a pagination loop.'),
+    maxResponseBytes: integer(
+      64 * 1024,
+      1024 * 1024 * 1024,
+      16 * 1024 * 1024,
+      'Largest single C1 response (one page), in bytes; a larger one stops the audit (exit 3).',
+    ),
+    maxPageTokenBytes: integer(64, 1024 * 1024, 16 * 1024, 'Largest nextPageToken accepted, in bytes; a larger one stops the audit (exit 3).'),
+    maxListingBytes: integer(
+      1024 * 1024,
+      16 * 1024 * 1024 * 1024,
+      512 * 1024 * 1024,
+      'Most bytes of C1 responses read for one listing (all its pages); more stops the audit (exit 3) before memory runs out.',
+    ),
   },
   'How to reach ConductorOne. Secrets (client secret, access token) come only from the environment.',
 );

@@ -34,6 +34,10 @@ export interface AppConfig {
     pageSize: number;
     /** Guard against endless pagination. */
     maxPages: number;
+    /** Bounds against hostile listings: one response, one page token, all pages of one listing (bytes). */
+    maxResponseBytes: number;
+    maxPageTokenBytes: number;
+    maxListingBytes: number;
   };
   /** null when neither a key nor a token is configured (`validate` reports it; `demo` brings its own). */
   credentials: C1Credentials | null;
