@@ -15,7 +15,7 @@ describe('loadConfig defaults', () => {
     const config = await loadConfig({ env: {}, cwd });
     expect(config).toEqual({
       source: null,
-      c1: { clientId: null, apiUrl: null, timeoutMs: 10_000, maxRetries: 4, pageSize: 50, maxPages: 1000 },
+      c1: { clientId: null, apiUrl: null, timeoutMs: 10_000, maxRetries: 4, pageSize: 50, maxPages: 1000, maxResponseBytes: 16 * 1024 * 1024, maxPageTokenBytes: 16 * 1024, maxListingBytes: 512 * 1024 * 1024 },
       credentials: null,
       rules: {
         options: {
@@ -87,8 +87,8 @@ describe('loadConfig file problems', () => {
   });
 
   it.each([
-    ['a syntax error, with line and column', '{\n  "report": {\n    "keep": 5,\n  }\n}', /not valid JSON: .*\(line 4, column 3\)/],
-    ['a truncated file', '{"report": ', /not valid JSON: Unexpected end of JSON input/],
+    ['a syntax error, with line and column', '{\n  "report": {\n    "keep": 5,\n  }\n}', /not valid JSON: expected a key in double quotes at line 4, column 3$/],
+    ['a truncated file', '{"report": ', /not valid JSON: unexpected end of the file at line 1, column 12$/],
     ['an array', '[]', /must be a JSON object/],
     ['null', 'null', /must be a JSON object/],
     ['a string', '"x"', /must be a JSON object/],
