@@ -159,6 +159,7 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
       runOnStart: file.schedule.runOnStart,
       shutdownGraceSeconds: file.schedule.shutdownGraceSeconds,
       healthPort: file.schedule.healthPort,
+      healthHost: file.schedule.healthHost,
     },
     logLevel: env.logLevel?.value ?? DEFAULT_LOG_LEVEL,
   };

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { clientIdProblem } from '../c1/credentials.js';
 import { RULE_IDS } from '../rules/ids.js';
@@ -239,6 +240,12 @@ const scheduleSection = section(
       .nullable()
       .default(null)
       .describe('Port of the /healthz and /metrics listener of `schedule`; null = off.'),
+    healthHost: text('an IP address')
+      .superRefine(checkedBy((value) => (isIP(value) === 0 ? `must be an IP address such as 0.0.0.0 or 127.0.0.1, not ${quote(value)}` : null)))
+      .default('0.0.0.0')
+      .describe(
+        'Address the health listener binds. Default 0.0.0.0 (every interface): kubelet probes and container port mappings reach the pod from outside. Use 127.0.0.1 when only local tools probe it.',
+      ),
   },
   'The `schedule` command.',
 );

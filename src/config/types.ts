@@ -69,6 +69,8 @@ export interface AppConfig {
     shutdownGraceSeconds: number;
     /** Port of the /healthz and /metrics listener; null = off. */
     healthPort: number | null;
+    /** Address the health listener binds; default 0.0.0.0. */
+    healthHost: string;
   };
   logLevel: string;
 }
