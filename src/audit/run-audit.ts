@@ -48,10 +48,17 @@ export interface AuditDependencies {
 export async function runAudit(request: AuditRequest, deps: AuditDependencies): Promise<AuditOutcome> {
   // A dry run writes nothing and sends nothing, so it cannot race a real run: it needs no lock.
   if (request.dryRun) return runAuditUnlocked(request, deps);
-  let lock: RunLock;
+  let lock: RunLock | null;
   try {
     lock = await acquireRunLock(request.config.state.dir, { command: request.lockAs ?? 'audit' });
   } catch (err) {
+    if (err instanceof HygieneError && err.code === 'STATE_WRITE_FAILED') {
+      // The state directory is unusable, so this run cannot record an alert and
+      // therefore sends none (the state is saved before sending): without a lock
+      // it still cannot double-send. The report is still worth writing.
+      deps.logger.warn({ error: safeError(err) }, 'no run lock: the state directory is unusable; no alert will be sent by this run');
+      return runAuditUnlocked(request, deps);
+    }
     // Refused before anything ran: no failure notice either, the holder is doing the work.
     const startedAt = deps.clock();
     deps.logger.error({ error: safeError(err) }, 'audit not started: another run holds the lock');
@@ -61,7 +68,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
   try {
     return await runAuditUnlocked(request, deps);
   } finally {
-    await lock.release();
+    await lock?.release();
   }
 }
 

@@ -72,7 +72,11 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-/** Takes the run lock of `stateDir`, or throws RUN_LOCKED naming the live holder. */
+/**
+ * Takes the run lock of `stateDir`, or throws RUN_LOCKED naming the live
+ * holder (exit 3). When the state directory cannot hold a lock at all (not a
+ * directory, read-only, no permission) it throws STATE_WRITE_FAILED instead.
+ */
 export async function acquireRunLock(stateDir: string, holder: RunLockHolder, deps: RunLockDeps = {}): Promise<RunLock> {
   const clock = deps.clock ?? (() => new Date());
   const isAlive = deps.isAlive ?? pidExists;
@@ -105,7 +109,7 @@ export async function acquireRunLock(stateDir: string, holder: RunLockHolder, de
   // Someone else took the stale lock in between: they hold it now.
   const current = await readLock(path);
   if (current.kind === 'record') throw lockedError(path, current.record);
-  throw lockError(`could not take the run lock ${path}; another run is starting at the same moment`, path);
+  throw new HygieneError('RUN_LOCKED', `could not take the run lock ${path}; another run is starting at the same moment`, { details: { path } });
 }
 
 type LockFileState =
@@ -260,6 +264,7 @@ function lockedError(path: string, holder: RunLockRecord): HygieneError {
   );
 }
 
+/** The lock could not be created or read at all (the state directory is unusable): not "held by someone". */
 function lockError(message: string, path: string): HygieneError {
-  return new HygieneError('RUN_LOCKED', message, { details: { path } });
+  return new HygieneError('STATE_WRITE_FAILED', message, { details: { path } });
 }

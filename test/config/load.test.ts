@@ -36,7 +36,7 @@ describe('loadConfig defaults', () => {
         email: { to: [], from: null, smtpUrl: null, timeoutMs: 15_000, retries: 2 },
       },
       state: { dir: join(cwd, 'state') },
-      schedule: { cron: '0 7 * * *', timezone: 'UTC', runOnStart: false, shutdownGraceSeconds: 60, healthPort: null },
+      schedule: { cron: '0 7 * * *', timezone: 'UTC', runOnStart: false, shutdownGraceSeconds: 60, healthPort: null, healthHost: '0.0.0.0' },
       logLevel: 'info',
     });
   });

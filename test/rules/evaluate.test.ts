@@ -56,6 +56,7 @@ describe('evaluateKeys', () => {
         remediation: expect.stringContaining('C1'),
         reference: expect.stringMatching(/^https:\/\//),
         firstSeenAt: NOW.toISOString(),
+        owner: null,
       },
     ]);
   });
