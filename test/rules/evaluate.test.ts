@@ -57,7 +57,6 @@ describe('evaluateKeys', () => {
         remediation: expect.stringContaining('C1'),
         reference: expect.stringMatching(/^https:\/\//),
         firstSeenAt: NOW.toISOString(),
-        owner: null,
       },
     ]);
   });
