@@ -1,5 +1,6 @@
 import { Transform } from 'node:stream';
-import { createTransport } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { createTransport as CreateTransport } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { realSleep, type Sleep } from '../clock.js';
 import type { AppConfig } from '../config/types.js';
@@ -30,6 +31,11 @@ export interface MailerOptions {
   sleep?: Sleep;
   /** Wait before the first retry; doubles for each further one (default 1000 ms). */
   retryBaseDelayMs?: number;
+}
+
+/** nodemailer (CommonJS), loaded only when email is configured: an audit without it never pays for it. */
+function loadNodemailer(): { createTransport: typeof CreateTransport } {
+  return createRequire(import.meta.url)('nodemailer') as { createTransport: typeof CreateTransport };
 }
 
 const SMTP_ERROR_CODES_WORTH_RETRYING = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS']);
@@ -68,7 +74,7 @@ export function createMailer(email: EmailConfig, logger: Logger, options: Mailer
   const baseDelay = options.retryBaseDelayMs ?? 1000;
   const attempts = 1 + Math.max(0, email.retries);
 
-  const transporter = createTransport(smtpTransportOptions(url, email.timeoutMs));
+  const transporter = loadNodemailer().createTransport(smtpTransportOptions(url, email.timeoutMs));
 
   // Whether the attempt in progress has handed the whole message to the
   // connection: a failure after that point leaves the outcome unknown (the
