@@ -31,7 +31,10 @@ export type ErrorCode =
   | 'STATE_READ_FAILED'
   | 'STATE_WRITE_FAILED'
   | 'ALERT_DELIVERY_FAILED'
-  | 'HEALTH_LISTEN_FAILED';
+  | 'HEALTH_LISTEN_FAILED'
+  | 'RUN_LOCKED'
+  | 'LISTING_TOO_LARGE'
+  | 'SMTP_TIMEOUT';
 
 const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   USAGE: EXIT.usage,
@@ -56,6 +59,11 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   ALERT_DELIVERY_FAILED: EXIT.alertDeliveryFailed,
   // The health port is taken or not allowed: an environment/configuration problem, found before any audit.
   HEALTH_LISTEN_FAILED: EXIT.usage,
+  // Another run holds the state directory: this run did nothing, and says so with the audit-failed code.
+  RUN_LOCKED: EXIT.auditFailed,
+  // A listing beyond a configured bound (keys, page token size, bytes): stopped before memory runs out.
+  LISTING_TOO_LARGE: EXIT.auditFailed,
+  SMTP_TIMEOUT: EXIT.alertDeliveryFailed,
 };
 
 export class HygieneError extends Error {

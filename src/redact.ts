@@ -39,7 +39,36 @@ export function secretRedactor(secrets: SecretValues, options: RedactOptions = {
   // Longest first, so a value containing another is removed whole rather than leaving its rest.
   const ordered = [...forms].filter((form) => form !== '').sort((a, b) => b.length - a.length);
   if (ordered.length === 0) return (text) => text;
-  return (text) => ordered.reduce((result, form) => (result.includes(form) ? result.split(form).join(REDACTED) : result), text);
+  const whole = (text: string): string => ordered.reduce((result, form) => (result.includes(form) ? result.split(form).join(REDACTED) : result), text);
+  // Then what is left of a secret cut short (a server echoing its first characters).
+  const prefixed = ordered.filter((form) => form.length > MIN_PREFIX_LENGTH);
+  return (text) => redactPrefixes(whole(text), prefixed);
+}
+
+/**
+ * The shortest start of a secret that is blanked on its own. A server or
+ * proxy that echoes a credential often cuts it (`token eyJhbGciOiJFZ…`);
+ * 12 characters of a random token are as good as the token to someone
+ * guessing the rest, and common enough starts (a JWT header) are harmless to hide.
+ */
+export const MIN_PREFIX_LENGTH = 12;
+
+/** Replaces every run that starts like one of `forms` for at least MIN_PREFIX_LENGTH characters. */
+function redactPrefixes(text: string, forms: readonly string[]): string {
+  let result = text;
+  for (const form of forms) {
+    const head = form.slice(0, MIN_PREFIX_LENGTH);
+    let from = 0;
+    for (;;) {
+      const at = result.indexOf(head, from);
+      if (at === -1) break;
+      let end = at + MIN_PREFIX_LENGTH;
+      while (end < result.length && end - at < form.length && result[end] === form[end - at]) end += 1;
+      result = `${result.slice(0, at)}${REDACTED}${result.slice(end)}`;
+      from = at + REDACTED.length;
+    }
+  }
+  return result;
 }
 
 /** `text` with every one of `secrets` (and, by default, their encoded forms) replaced by `[redacted]`. */
@@ -51,6 +80,10 @@ function encodingsOf(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const base64 = bytes.toString('base64');
   return [
+    // Inside a longer base64 text (a base64 `Bearer <token>` header, `user:secret`)
+    // the secret's own encoding does not appear: its bytes sit at another offset
+    // of the 3-byte groups. The stable middle of each alignment does.
+    ...base64Cores(bytes),
     base64,
     base64.replace(/=+$/, ''),
     bytes.toString('base64url'),
@@ -58,6 +91,19 @@ function encodingsOf(secret: string): string[] {
     // application/x-www-form-urlencoded, as token requests carry values.
     new URLSearchParams([['', secret]]).toString().slice(1),
   ];
+}
+
+/** For the secret placed after 0, 1 and 2 other bytes: its base64 (and base64url) without the groups it shares with its neighbours. */
+function base64Cores(bytes: Buffer): string[] {
+  const cores: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const shifted = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const fullGroups = Math.floor((offset + bytes.length) / 3);
+    const core = shifted.slice(offset === 0 ? 0 : 4, fullGroups * 4);
+    if (core.length < 8) continue;
+    cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return cores;
 }
 
 /** Path segments and query values at least this long are treated as tokens of their own. */

@@ -44,3 +44,26 @@ describe('redactSecrets', () => {
     expect(redact('no secrets here')).toBe('no secrets here');
   });
 });
+
+describe('secrets inside longer encodings and cut short', () => {
+  const token = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJlLWJ5dGVz';
+
+  test.each(['Bearer ', 'Basic x', 'ab', ''])('base64 of "%s<token>" (any alignment) is redacted', (prefix) => {
+    const encoded = Buffer.from(`${prefix}${token}`).toString('base64');
+    const result = redactSecrets(`server said: ${encoded} (echo)`, [token]);
+    expect(result).toContain(REDACTED);
+    // What is left of the encoding decodes to at most a few bytes of the token.
+    const leftovers = result.split(REDACTED).join(' ').split(/\s+/).filter((part) => /^[A-Za-z0-9+/=]{6,}$/.test(part));
+    for (const part of leftovers) expect(Buffer.from(part, 'base64').toString('latin1')).not.toMatch(/eyJzdWIi|c2lnbmF0/);
+  });
+
+  test('a 13-character start of the token echoed by a server is redacted, with whatever follows of it', () => {
+    const result = redactSecrets(`token ${token.slice(0, 13)}... rejected`, [token]);
+    expect(result).toBe(`token ${REDACTED}... rejected`);
+    expect(redactSecrets(`x ${token.slice(0, 30)}`, [token])).toBe(`x ${REDACTED}`);
+  });
+
+  test('starts shorter than 12 characters are left (too common to mean the secret)', () => {
+    expect(redactSecrets(`x ${token.slice(0, 11)} y`, [token])).toBe(`x ${token.slice(0, 11)} y`);
+  });
+});

@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import { createRequire } from 'node:module';
 import type { createTransport as CreateTransport } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
@@ -75,11 +76,31 @@ export function createMailer(email: EmailConfig, logger: Logger, options: Mailer
 
   const transporter = loadNodemailer().createTransport(smtpTransportOptions(url, email.timeoutMs));
 
+  // Whether the attempt in progress has handed the whole message to the
+  // connection: a failure after that point leaves the outcome unknown (the
+  // server may have stored it and dropped before its 250).
+  let attemptState = { messageHandedOver: false };
+  transporter.use('stream', (mail, done) => {
+    const state = attemptState;
+    mail.message.transform(
+      () =>
+        new Transform({
+          transform: (chunk, _encoding, callback) => callback(null, chunk),
+          flush: (callback) => {
+            state.messageHandedOver = true;
+            callback();
+          },
+        }),
+    );
+    done();
+  });
+
   const fail = (reason: string, details: Record<string, unknown> = {}): HygieneError =>
     new HygieneError('ALERT_DELIVERY_FAILED', `email delivery to ${endpoint} failed: ${reason}`, { details: { endpoint, ...details } });
 
-  const sendOnce = async (message: MailMessage) =>
-    transporter.sendMail({
+  const sendOnce = async (message: MailMessage, state: { messageHandedOver: boolean }) => {
+    attemptState = state;
+    return transporter.sendMail({
       from: message.from,
       to: message.to,
       subject: message.subject,
@@ -89,19 +110,40 @@ export function createMailer(email: EmailConfig, logger: Logger, options: Mailer
       // The content is ours; never let an address-like value make nodemailer read a file or fetch a URL.
       disableFileAccess: true,
       disableUrlAccess: true,
+      // One deadline for the whole attempt: the per-phase timeouts restart with
+      // every line, so a server dripping `250-` lines would stall us for ever.
+      signal: AbortSignal.timeout(email.timeoutMs),
     });
+  };
+
+  /** Retries after an unknown outcome in this run (one mailer per run): at most one, so a server that stores and drops gets two copies, not one per retry. */
+  let unknownOutcomeRetries = 0;
 
   return {
     endpoint,
     async send(message) {
       for (let attempt = 1; ; attempt++) {
         let info;
+        const state = { messageHandedOver: false };
         try {
-          info = await sendOnce(message);
+          info = await sendOnce(message, state);
         } catch (error) {
-          const facts = smtpFacts(error);
-          const reason = scrub(errorText(error));
+          const raw = smtpFacts(error);
+          // Our own deadline aborted the attempt: for callers that is a timeout like any other.
+          const timedOut = raw.code === 'EABORT';
+          const facts = timedOut ? { ...raw, code: 'ETIMEDOUT' } : raw;
+          const reason = timedOut ? `no complete answer within ${email.timeoutMs} ms (alerts.email.timeoutMs, the whole attempt)` : scrub(errorText(error));
+          // The server got the whole message but gave no verdict: it may have been delivered.
+          const unknownOutcome = state.messageHandedOver && facts.responseCode === undefined;
+          if (unknownOutcome && unknownOutcomeRetries >= 1) {
+            throw fail(`${reason}; the message may have been delivered, so it is not sent again in this run`, {
+              attempts: attempt,
+              smtpCode: facts.code,
+              outcome: 'unknown',
+            });
+          }
           if (attempt < attempts && isTransient(facts)) {
+            if (unknownOutcome) unknownOutcomeRetries += 1;
             const delayMs = baseDelay * 2 ** (attempt - 1);
             logger.warn({ endpoint, attempt, of: attempts, delayMs, smtpCode: facts.code, reason }, 'email delivery attempt failed; retrying');
             await sleep(delayMs);
@@ -149,15 +191,17 @@ export function describeEndpoint(url: string): string {
  * on the path who strips the STARTTLS offer. Loopback (127.0.0.0/8, ::1,
  * `localhost`) is exempt: a local relay never crosses a network.
  *
- * The user's own choice wins: a query naming `requireTLS` (e.g.
- * `?requireTLS=false` for a server that cannot do TLS), or turning on
- * `ignoreTLS` or `opportunisticTLS`, is left as written. (nodemailer applies
- * URL query options over the other options anyway.) `smtps://` is TLS from
- * the first byte and needs nothing.
+ * The user's own unmistakable choice wins: `?requireTLS=false` (a server that
+ * cannot do TLS), `?ignoreTLS=true` or `?opportunisticTLS=true` are left as
+ * written. Any other spelling of those options is dropped from the URL (which
+ * nodemailer would apply last) and TLS is required: `?requireTLS` with no
+ * value or `?ignoreTLS=no` must not mean "send the password in clear".
+ * `smtps://` is TLS from the first byte and needs nothing.
  */
 export function smtpTransportOptions(url: string, timeoutMs: number): SMTPTransport.Options {
+  const requireTls = mustRequireTls(url);
   const options: SMTPTransport.Options = {
-    url,
+    url: requireTls ? urlWithoutTlsOverrides(url) : url,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
@@ -165,7 +209,7 @@ export function smtpTransportOptions(url: string, timeoutMs: number): SMTPTransp
     logger: false,
     debug: false,
   };
-  if (mustRequireTls(url)) options.requireTLS = true;
+  if (requireTls) options.requireTLS = true;
   return options;
 }
 
@@ -180,18 +224,27 @@ function mustRequireTls(url: string): boolean {
   // nodemailer sends AUTH whenever the URL has a user or a password.
   if (parsed.username === '' && parsed.password === '') return false;
   if (isLoopbackHost(parsed.hostname)) return false;
-  const query = parsed.searchParams;
-  if (query.has('requireTLS')) return false;
-  if (isTruthyQueryValue(query.get('ignoreTLS')) || isTruthyQueryValue(query.get('opportunisticTLS'))) return false;
-  return true;
+  return !explicitPlainTextOptOut(parsed.searchParams);
 }
 
-/** A query value as nodemailer reads it: numbers become numbers, "true"/"false" booleans; then JS truthiness. */
-function isTruthyQueryValue(raw: string | null): boolean {
-  if (raw === null) return false;
-  if (raw === 'false') return false;
-  if (!Number.isNaN(Number(raw))) return Number(raw) !== 0;
-  return raw !== '';
+/**
+ * Only an unmistakable choice turns TLS off for a password: `requireTLS=false`,
+ * `ignoreTLS=true` or `opportunisticTLS=true`, spelled exactly so. nodemailer
+ * reads `?requireTLS` (no value) as 0, i.e. off, and `?ignoreTLS=no` as the
+ * truthy string "no", i.e. on: both would send the password in clear while
+ * the user meant the opposite.
+ */
+function explicitPlainTextOptOut(query: URLSearchParams): boolean {
+  return query.get('requireTLS') === 'false' || query.get('ignoreTLS') === 'true' || query.get('opportunisticTLS') === 'true';
+}
+
+/** The URL handed to nodemailer: TLS options that would override `requireTLS: true` removed (nodemailer applies the query last). */
+function urlWithoutTlsOverrides(url: string): string {
+  const parsed = new URL(url);
+  const names = ['requireTLS', 'ignoreTLS', 'opportunisticTLS'].filter((name) => parsed.searchParams.has(name));
+  if (names.length === 0) return url;
+  for (const name of names) parsed.searchParams.delete(name);
+  return parsed.toString();
 }
 
 /**

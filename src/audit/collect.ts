@@ -54,6 +54,7 @@ export async function collectFromC1(
     pageSize: config.c1.pageSize,
     maxPages: config.c1.maxPages,
     maxKeys: config.c1.maxKeys,
+    bounds: { maxResponseBytes: config.c1.maxResponseBytes, maxPageTokenBytes: config.c1.maxPageTokenBytes, maxListingBytes: config.c1.maxListingBytes },
     logger: deps.logger,
     clock: deps.clock,
   });

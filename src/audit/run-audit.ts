@@ -5,6 +5,7 @@ import { requireCredentials } from '../config/load.js';
 import type { AppConfig } from '../config/types.js';
 import { EXIT, HygieneError, type ExitCode } from '../errors.js';
 import { normalizeKeys } from '../keys/normalize.js';
+import { acquireRunLock, type RunLock } from '../lock/run-lock.js';
 import { loadState, type LifecycleState } from '../lifecycle/state.js';
 import { EMAIL_CHANNEL_ID } from '../lifecycle/state-shape.js';
 import { renderDeliveries } from '../channels/dispatch.js';
@@ -33,6 +34,8 @@ export interface AuditRequest {
   dryRun: boolean;
   /** Exit 1 when a finding at or above this severity exists. */
   failOn: Severity | null;
+  /** The command named in the run lock, for the message a concurrent run prints. Default `audit`. */
+  lockAs?: string;
 }
 
 export interface AuditDependencies {
@@ -48,6 +51,33 @@ export interface AuditDependencies {
  * Never throws; every ending is an outcome with the contract's exit code.
  */
 export async function runAudit(request: AuditRequest, deps: AuditDependencies): Promise<AuditOutcome> {
+  // A dry run writes nothing and sends nothing, so it cannot race a real run: it needs no lock.
+  if (request.dryRun) return runAuditUnlocked(request, deps);
+  let lock: RunLock | null;
+  try {
+    lock = await acquireRunLock(request.config.state.dir, { command: request.lockAs ?? 'audit' });
+  } catch (err) {
+    if (err instanceof HygieneError && err.code === 'STATE_WRITE_FAILED') {
+      // The state directory is unusable, so this run cannot record an alert and
+      // therefore sends none (the state is saved before sending): without a lock
+      // it still cannot double-send. The report is still worth writing.
+      deps.logger.warn({ error: safeError(err) }, 'no run lock: the state directory is unusable; no alert will be sent by this run');
+      return runAuditUnlocked(request, deps);
+    }
+    // Refused before anything ran: no failure notice either, the holder is doing the work.
+    const startedAt = deps.clock();
+    deps.logger.error({ error: safeError(err) }, 'audit not started: another run holds the lock');
+    const error = err instanceof Error ? err : new Error(String(err));
+    return outcome(err instanceof HygieneError ? err.exitCode : EXIT.auditFailed, null, null, error, startedAt, deps.clock());
+  }
+  try {
+    return await runAuditUnlocked(request, deps);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function runAuditUnlocked(request: AuditRequest, deps: AuditDependencies): Promise<AuditOutcome> {
   const startedAt = deps.clock();
   const now = request.asOf ?? startedAt;
   const runId = randomUUID();

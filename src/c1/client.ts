@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { systemClock, type Clock, type Sleep } from '../clock.js';
 import type { C1Credentials } from '../config/types.js';
@@ -33,6 +34,8 @@ export interface C1ClientOptions {
   maxPages: number | null;
   /** A personal clients listing with more items than this fails with C1_TOO_MANY_KEYS (`c1.maxKeys`); default 200,000. */
   maxKeys?: number;
+  /** Byte bounds against hostile listings (defaults: see `DEFAULT_LISTING_BOUNDS`); each names its config key when hit. */
+  bounds?: Partial<ListingBounds>;
   logger: Logger;
   /** Real time, for token signing/caching and HTTP-date Retry-After. Never the audit's --as-of. */
   clock?: Clock;
@@ -67,6 +70,27 @@ export interface ListOptions {
   onKeys?: (keys: readonly RawPersonalClient[]) => void;
 }
 
+export interface ListingBounds {
+  /** One response (one page); `c1.maxResponseBytes`. */
+  maxResponseBytes: number;
+  /** One `nextPageToken`; `c1.maxPageTokenBytes`. */
+  maxPageTokenBytes: number;
+  /** All responses of one listing together; `c1.maxListingBytes`. */
+  maxListingBytes: number;
+}
+
+export const DEFAULT_LISTING_BOUNDS: ListingBounds = {
+  maxResponseBytes: 16 * 1024 * 1024,
+  maxPageTokenBytes: 16 * 1024,
+  maxListingBytes: 512 * 1024 * 1024,
+};
+
+/** A parsed JSON answer and the size of its body, so a listing can bound its total bytes. */
+interface JsonReply {
+  value: unknown;
+  bytes: number;
+}
+
 const PATHS = {
   personalClients: '/api/v1/iam/personal_clients',
   searchPersonalClients: '/api/v1/search/iam/personal_clients',
@@ -99,6 +123,7 @@ export class C1Client {
   readonly #pageSize: number;
   readonly #maxPages: number | null;
   readonly #maxKeys: number;
+  readonly #bounds: ListingBounds;
 
   constructor(options: C1ClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -106,6 +131,7 @@ export class C1Client {
     this.#pageSize = options.pageSize;
     this.#maxPages = options.maxPages;
     this.#maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    this.#bounds = { ...DEFAULT_LISTING_BOUNDS, ...options.bounds };
     // The token source is made after the HTTP client (it sends through it), so
     // the secrets callback reads it late; until it exists there is nothing to hide.
     let tokens: TokenSource | undefined;
@@ -119,6 +145,7 @@ export class C1Client {
       ...(options.retryBaseDelayMs !== undefined && { retryBaseDelayMs: options.retryBaseDelayMs }),
       ...(options.maxRetryAfterMs !== undefined && { maxRetryAfterMs: options.maxRetryAfterMs }),
       ...(options.dispatcher && { dispatcher: options.dispatcher }),
+      maxBodyBytes: this.#bounds.maxResponseBytes,
       secrets: () => tokens?.secrets() ?? [],
     });
     try {
@@ -183,7 +210,7 @@ export class C1Client {
 
   /** Who the credentials belong to (`GET /api/v1/auth/introspect`): the caller's user id, or null when C1 does not say. */
   async introspect(): Promise<{ userId: string | null }> {
-    const body = await this.#getJson(PATHS.introspect, {});
+    const { value: body } = await this.#getJson(PATHS.introspect, {});
     const userId = typeof body === 'object' && body !== null ? (body as { userId?: unknown }).userId : undefined;
     return { userId: typeof userId === 'string' && userId !== '' ? userId : null };
   }
@@ -251,14 +278,21 @@ export class C1Client {
    * Stops a listing that would never end: a token handed back twice, pages
    * without items in a row, or more pages than `maxPages` when one is set.
    */
-  async #paginate(resource: string, fetchPage: (pageToken: string) => Promise<unknown>, onPage: (items: unknown[]) => void): Promise<number> {
+  async #paginate(resource: string, fetchPage: (pageToken: string) => Promise<JsonReply>, onPage: (items: unknown[]) => void): Promise<number> {
+    // Digests, not the tokens: memory for the loop guard stays small whatever the tokens' size.
     const usedTokens = new Set<string>();
     let pageToken = '';
     let emptyInARow = 0;
+    // Counted per listing (not per client): the owner lookups page while the key listing does.
+    let listingBytes = 0;
     for (let pages = 1; ; pages += 1) {
-      const page = parseListPage(await fetchPage(pageToken), resource);
+      const reply = await fetchPage(pageToken);
+      listingBytes += reply.bytes;
+      this.#checkListingBytes(resource, pages, listingBytes);
+      const page = parseListPage(reply.value, resource);
       onPage(page.items);
       if (page.nextPageToken === '') return pages;
+      this.#checkPageToken(resource, pages, page.nextPageToken);
       emptyInARow = page.items.length === 0 ? emptyInARow + 1 : 0;
       if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
         throw new HygieneError(
@@ -268,8 +302,8 @@ export class C1Client {
         );
       }
       // A server that hands back a token already followed would page forever.
-      usedTokens.add(pageToken);
-      if (usedTokens.has(page.nextPageToken)) {
+      usedTokens.add(tokenDigest(pageToken));
+      if (usedTokens.has(tokenDigest(page.nextPageToken))) {
         throw new HygieneError(
           'C1_PAGINATION',
           `C1 sent a ${resource} nextPageToken it had already sent (page ${pages}); stopping to avoid an endless listing`,
@@ -287,15 +321,36 @@ export class C1Client {
     }
   }
 
+  #checkListingBytes(resource: string, pages: number, listingBytes: number): void {
+    const { maxListingBytes } = this.#bounds;
+    if (listingBytes <= maxListingBytes) return;
+    throw new HygieneError(
+      'LISTING_TOO_LARGE',
+      `C1's ${resource} listing exceeds ${maxListingBytes} bytes after ${pages} pages; stopping before memory runs out. Raise c1.maxListingBytes if that is expected`,
+      { details: { resource, pages, limit: 'c1.maxListingBytes', maxListingBytes } },
+    );
+  }
+
+  #checkPageToken(resource: string, pages: number, token: string): void {
+    const { maxPageTokenBytes } = this.#bounds;
+    const size = Buffer.byteLength(token, 'utf8');
+    if (size <= maxPageTokenBytes) return;
+    throw new HygieneError(
+      'LISTING_TOO_LARGE',
+      `C1 sent a ${resource} nextPageToken of ${size} bytes on page ${pages}, above c1.maxPageTokenBytes (${maxPageTokenBytes}); stopping. Raise c1.maxPageTokenBytes if that is expected`,
+      { details: { resource, pages, limit: 'c1.maxPageTokenBytes', maxPageTokenBytes } },
+    );
+  }
+
   /** GET with exactly these query parameters (none when empty: C1 refuses what an endpoint does not document). */
-  #getJson(path: string, query: Record<string, string>): Promise<unknown> {
+  #getJson(path: string, query: Record<string, string>): Promise<JsonReply> {
     const url = new URL(`${this.#baseUrl}${path}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     return this.#callJson({ method: 'GET', url });
   }
 
   /** POST of a JSON message (the search endpoints: paging goes in the body). */
-  #postJson(path: string, body: JsonBody): Promise<unknown> {
+  #postJson(path: string, body: JsonBody): Promise<JsonReply> {
     return this.#callJson({
       method: 'POST',
       url: new URL(`${this.#baseUrl}${path}`),
@@ -308,7 +363,7 @@ export class C1Client {
    * An API call with a bearer token. A 401 means the token expired or was
    * revoked: fetch a new one once and try again; a second 401 is final.
    */
-  async #callJson(req: HttpRequest): Promise<unknown> {
+  async #callJson(req: HttpRequest): Promise<JsonReply> {
     let { response, token } = await this.#authorizedSend(req);
     if (response.status === 401) {
       if (!this.#tokens.refreshable) {
@@ -320,7 +375,7 @@ export class C1Client {
       if (response.status === 401) throw this.#tokenRefused(req, response, token, 'a freshly issued token was refused too');
     }
     if (response.status < 200 || response.status > 299) throw this.#http.statusError(response, req, [token]);
-    return parseJsonBody(response, req);
+    return { value: parseJsonBody(response, req), bytes: Buffer.byteLength(response.body, 'utf8') };
   }
 
   async #authorizedSend(req: HttpRequest): Promise<{ response: HttpResponse; token: string }> {
@@ -342,4 +397,8 @@ export class C1Client {
 
 export function createC1Client(options: C1ClientOptions): C1Client {
   return new C1Client(options);
+}
+
+function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64');
 }

@@ -3,6 +3,7 @@ import { realSleep, systemClock, type Clock, type Sleep } from '../clock.js';
 import { HygieneError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { secretRedactor, type SecretValues } from '../redact.js';
+import { toSafeLine } from '../report/sanitize.js';
 import { USER_AGENT } from '../version.js';
 
 /**
@@ -290,9 +291,11 @@ function failureError(failure: TransportFailure, req: HttpRequest, attempts: num
         details,
       });
     case 'too-large':
-      return new HygieneError('C1_BAD_RESPONSE', `C1's response to ${what} is too large (${(failure.cause as Error).message})`, {
-        details,
-      });
+      return new HygieneError(
+        'C1_BAD_RESPONSE',
+        `C1's response to ${what} is too large (${(failure.cause as Error).message}, the limit c1.maxResponseBytes); raise c1.maxResponseBytes if that is expected`,
+        { details: { ...details, limit: 'c1.maxResponseBytes' } },
+      );
   }
 }
 
@@ -315,10 +318,8 @@ export function c1ErrorMessage(body: string, secrets: SecretValues): string | nu
   if (typeof parsed !== 'object' || parsed === null) return null;
   const message = (parsed as { message?: unknown }).message;
   if (typeof message !== 'string' || message.trim() === '') return null;
-  let safe = secretRedactor(secrets)(message);
-  // eslint-disable-next-line no-control-regex
-  safe = safe.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return safe.length > MAX_C1_MESSAGE_CHARS ? `${safe.slice(0, MAX_C1_MESSAGE_CHARS)}…` : safe;
+  // Like every other untrusted text: C0/C1 controls, line separators and bidi overrides become spaces.
+  return toSafeLine(secretRedactor(secrets)(message), MAX_C1_MESSAGE_CHARS);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DateField, KeyField, KeyWarning, MalformedFields, RawPersonalClient } from '../keys/types.js';
+import { jsonPreview } from './json-preview.js';
 import { jsonTypeOf } from './list-page.js';
 
 /**
@@ -62,7 +63,7 @@ export class PersonalClientChecker {
   }
 
   #add(item: unknown, index: number): void {
-    const checked = checkPersonalClient(item, index);
+    const checked = checkSafely(item, index);
     if (checked.kind === 'skipped') {
       this.#result.skipped.push(checked.warning);
       return;
@@ -81,6 +82,29 @@ export class PersonalClientChecker {
     this.#firstIndexById.set(client.id, index);
     this.#result.clients.push(client);
     this.#result.warnings.push(...warnings);
+  }
+}
+
+/**
+ * The checks are written not to throw on any JSON value; should one still do
+ * so (a case not foreseen), that item is skipped with a warning and the
+ * others are audited, rather than one odd key ending the whole audit.
+ */
+function checkSafely(item: unknown, index: number): CheckedItem {
+  try {
+    return checkPersonalClient(item, index);
+  } catch (error) {
+    const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : null;
+    const problem = error instanceof Error ? error.name : 'error';
+    return {
+      kind: 'skipped',
+      warning: {
+        credentialId: id === '' ? null : id,
+        index,
+        field: '(item)',
+        message: `personal client ${id ? quote(id) : ''}#${index} could not be checked (${problem}); skipped`,
+      },
+    };
   }
 }
 
@@ -140,14 +164,15 @@ function checkPersonalClient(item: unknown, index: number): CheckedItem {
       fields.allowSourceCidr = (cidrs as unknown[]).map((entry, position) => {
         if (typeof entry === 'string') return entry;
         malformed.nonStringCidrEntries.push(position);
-        return JSON.stringify(entry);
+        // Bounded: a value nested thousands deep must cost this key a warning, not the audit its stack.
+        return jsonPreview(entry);
       });
       if (malformed.nonStringCidrEntries.length > 0) {
         warn('allowSourceCidr', describeNonStrings('allowSourceCidr', cidrs), 'reported as invalid entries');
       }
     } else {
       // Even a lone string that reads as a CIDR: the API did not send a list, so what it means is a guess.
-      fields.allowSourceCidr = [JSON.stringify(cidrs)];
+      fields.allowSourceCidr = [jsonPreview(cidrs)];
       malformed.nonStringCidrEntries.push(0);
       warn('allowSourceCidr', `"allowSourceCidr" is not a list of strings (got ${jsonTypeOf(cidrs)})`, 'reported as an invalid entry');
     }

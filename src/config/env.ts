@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { clientIdProblem } from '../c1/credentials.js';
 import type { ConfigProblem } from '../errors.js';
@@ -14,6 +13,7 @@ import {
   timezoneProblem,
   type Scope,
 } from './checks.js';
+import { readSecretFile } from './secret-file.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -79,15 +79,12 @@ async function secretVariable(
   if (direct) return { value: new Secret(direct.value), key: name };
   if (!file) return undefined;
   const path = resolve(cwd, file.value);
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-    problems.push({ key: fileName, message: `file ${JSON.stringify(path)} ${reason}` });
+  const read = await readSecretFile(path);
+  if (!read.ok) {
+    problems.push({ key: fileName, message: `file ${JSON.stringify(path)} ${read.reason}` });
     return undefined;
   }
+  const content = read.content;
   // Files written by `echo` or an editor end with a newline that is not part of the secret.
   const value = content.replace(/[\r\n]+$/, '').trim();
   if (value === '') {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ConfigProblem } from '../errors.js';
+import { findJsonSyntaxError, lineAndColumn } from './json-syntax.js';
 
 /** Where the config file is looked for when `--config` is not given, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = 'config/config.json';
@@ -42,30 +43,58 @@ export async function readConfigFile(options: { configPath?: string | null; cwd:
   }
   // A BOM is what some editors on Windows put first; JSON.parse rejects it.
   text = text.replace(/^\uFEFF/, '');
+  let raw: unknown;
   try {
-    return { source: path, raw: JSON.parse(text), problems: [] };
-  } catch (err) {
+    raw = JSON.parse(text);
+  } catch {
     return {
       source: path,
       raw: {},
-      problems: [{ key, message: `config file ${JSON.stringify(path)} is not valid JSON: ${describeJsonError(err, text)}` }],
+      problems: [{ key, message: `config file ${JSON.stringify(path)} is not valid JSON: ${describeJsonError(text)}` }],
     };
   }
+  const unsafe = unsafeStructureProblems(raw);
+  return unsafe.length > 0 ? { source: path, raw: {}, problems: unsafe } : { source: path, raw, problems: [] };
 }
 
 /**
- * V8's message, minus the excerpt of the file some versions quote (the file
- * could hold a secret pasted by mistake), plus line and column when V8 gives
- * a position.
+ * Only our own words and the position: V8's message quotes the text around
+ * the error, and a config file may hold a secret pasted by mistake.
  */
-function describeJsonError(err: unknown, text: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const reason = (message.split(/, "|\s+in JSON|\s+after JSON/)[0] ?? message).replace(/\s*\(line \d+ column \d+\)$/, '');
-  const position = /at position (\d+)/.exec(message);
-  if (position?.[1] === undefined) return reason;
-  const offset = Number(position[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `${reason} (line ${line}, column ${column})`;
+function describeJsonError(text: string): string {
+  const error = findJsonSyntaxError(text);
+  if (error === null) return 'a syntax error (position unknown)';
+  const { line, column } = lineAndColumn(text, error.offset);
+  return `${error.reason} at line ${line}, column ${column}`;
+}
+
+/** Deeper than any real configuration; refused before validation walks it. */
+export const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * Keys JSON.parse keeps as own properties but that mean something else to
+ * JavaScript objects (`__proto__`), and nesting beyond `MAX_CONFIG_DEPTH`.
+ * Walked iteratively; problems name the key path, never a value.
+ */
+export function unsafeStructureProblems(raw: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: raw, path: '', depth: 0 }];
+  while (stack.length > 0 && problems.length < 20) {
+    const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_CONFIG_DEPTH) {
+      problems.push({ key: path || '(file)', message: `nested deeper than ${MAX_CONFIG_DEPTH} levels` });
+      continue;
+    }
+    const entries = Array.isArray(value) ? value.map((item, index) => [`[${index}]`, item] as const) : Object.entries(value);
+    for (const [name, child] of entries) {
+      const childPath = Array.isArray(value) ? `${path}${name}` : path ? `${path}.${name}` : name;
+      if (name === '__proto__' || (!Array.isArray(value) && (name === 'constructor' || name === 'prototype'))) {
+        problems.push({ key: childPath, message: `"${name}" is not allowed as a key` });
+        continue;
+      }
+      stack.push({ value: child, path: childPath, depth: depth + 1 });
+    }
+  }
+  return problems;
 }

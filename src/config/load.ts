@@ -177,6 +177,9 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
       maxKeys: file.c1.maxKeys,
       pageSize: file.c1.pageSize,
       maxPages: file.c1.maxPages,
+      maxResponseBytes: file.c1.maxResponseBytes,
+      maxPageTokenBytes: file.c1.maxPageTokenBytes,
+      maxListingBytes: file.c1.maxListingBytes,
     },
     credentials,
     rules: {
@@ -224,6 +227,7 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
       runOnStart: file.schedule.runOnStart,
       shutdownGraceSeconds: file.schedule.shutdownGraceSeconds,
       healthPort: file.schedule.healthPort,
+      healthHost: file.schedule.healthHost,
     },
     logLevel: env.logLevel?.value ?? DEFAULT_LOG_LEVEL,
   };

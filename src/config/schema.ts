@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { clientIdProblem } from '../c1/credentials.js';
 import { DEFAULT_REPORT_FORMATS, REPORT_FORMATS } from '../report/formats.js';
@@ -110,6 +111,19 @@ const c1Section = section(
       .nullable()
       .default(null)
       .describe('Most pages fetched by one listing; null (default) = no page limit: c1.maxKeys and a guard against empty pages bound it.'),
+    maxResponseBytes: integer(
+      64 * 1024,
+      1024 * 1024 * 1024,
+      16 * 1024 * 1024,
+      'Largest single C1 response (one page), in bytes; a larger one stops the audit (exit 3).',
+    ),
+    maxPageTokenBytes: integer(64, 1024 * 1024, 16 * 1024, 'Largest nextPageToken accepted, in bytes; a larger one stops the audit (exit 3).'),
+    maxListingBytes: integer(
+      1024 * 1024,
+      16 * 1024 * 1024 * 1024,
+      512 * 1024 * 1024,
+      'Most bytes of C1 responses read for one listing (all its pages); more stops the audit (exit 3) before memory runs out.',
+    ),
   },
   'How to reach ConductorOne. Secrets (client secret, access token) come only from the environment.',
 );
@@ -293,6 +307,12 @@ const scheduleSection = section(
       .nullable()
       .default(null)
       .describe('Port of the /healthz and /metrics listener of `schedule`; null = off.'),
+    healthHost: text('an IP address')
+      .superRefine(checkedBy((value) => (isIP(value) === 0 ? `must be an IP address such as 0.0.0.0 or 127.0.0.1, not ${quote(value)}` : null)))
+      .default('0.0.0.0')
+      .describe(
+        'Address the health listener binds. Default 0.0.0.0 (every interface): kubelet probes and container port mappings reach the pod from outside. Use 127.0.0.1 when only local tools probe it.',
+      ),
   },
   'The `schedule` command.',
 );

@@ -50,6 +50,10 @@ export interface AppConfig {
     pageSize: number;
     /** Optional cap on the pages of one listing; null = none. */
     maxPages: number | null;
+    /** Bounds against hostile listings: one response, one page token, all pages of one listing (bytes). */
+    maxResponseBytes: number;
+    maxPageTokenBytes: number;
+    maxListingBytes: number;
   };
   /** null when neither a key nor a token is configured (`validate` reports it; `demo` brings its own). */
   credentials: C1Credentials | null;
@@ -97,6 +101,8 @@ export interface AppConfig {
     shutdownGraceSeconds: number;
     /** Port of the /healthz and /metrics listener; null = off. */
     healthPort: number | null;
+    /** Address the health listener binds; default 0.0.0.0. */
+    healthHost: string;
   };
   logLevel: string;
 }

@@ -1,4 +1,6 @@
-import { open, rename, link, lstat, unlink, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, rename, link, lstat, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
@@ -9,12 +11,13 @@ import { basename, dirname, join } from 'node:path';
  * fsynced, then renamed (or hard-linked) into place, and the directory is
  * fsynced so the rename itself survives a crash.
  *
- * The temp name is `.<target name>.<host>.<pid>.tmp`: hidden, recognisable,
- * and distinct per process, so two processes writing the same target never
- * share a temp file — including two containers on one volume, which often
- * both run as pid 1 but never share a host name. A leftover from a crashed
- * process with the same host and pid is simply overwritten. One process must
- * not write the same target twice concurrently; the audit pipeline never does.
+ * The temp name is `.<target name>.<host>.<pid>.<random>.tmp`, created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW: someone with write access to the directory
+ * cannot predict it, and whatever they plant there (a symlink to a file they
+ * want overwritten) makes the open fail instead of being followed. The final
+ * rename replaces a symlink at the target itself, never what it points to.
+ * Host and pid in the name let a later run clean up the temp files of a
+ * process that was killed mid-write (see `removeStaleTempFiles`).
  */
 export interface AtomicWriteOptions {
   /** Permission bits of the written file, applied with fchmod so the umask cannot widen or narrow them. */
@@ -23,6 +26,7 @@ export interface AtomicWriteOptions {
 
 /** Replaces `target` atomically with `data`. On failure the temp file is removed and `target` is untouched. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  await removeStaleTempFiles(dirname(target)).catch(() => undefined);
   const temp = await writeTempFile(target, data, options.mode);
   try {
     await rename(temp, target);
@@ -48,6 +52,7 @@ export async function writeFileExclusive(
   options: AtomicWriteOptions & { maxAttempts?: number },
 ): Promise<string> {
   const maxAttempts = options.maxAttempts ?? 100;
+  await removeStaleTempFiles(dir).catch(() => undefined);
   const temp = await writeTempFile(join(dir, candidateName(0)), data, options.mode);
   try {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
@@ -74,18 +79,78 @@ export async function writeFileExclusive(
 /** The host name, reduced to characters that are safe in a file name on any filesystem. */
 const HOST_TAG = hostname().replace(/[^A-Za-z0-9-]/g, '_').slice(0, 64) || 'host';
 
-/** The temp path used for `target`; exported so tests can name the exact file a writer will create. */
-export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${HOST_TAG}.${process.pid}.tmp`);
+/** A fresh, unpredictable temp path next to `target`. */
+function newTempPath(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${HOST_TAG}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/** `.<name>.<host>.<pid>.<12 hex>.tmp`: the only names `removeStaleTempFiles` ever touches. */
+const TEMP_NAME = /^\..+\.([A-Za-z0-9_-]{1,64})\.(\d{1,10})\.[0-9a-f]{12}\.tmp$/;
+
+/** A temp file this old is left over whatever its pid says (the pid may have been reused). */
+export const STALE_TEMP_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * Removes temp files left by writers that were killed mid-write: only regular
+ * files named like ours, and only when their writer ran on this host and is
+ * gone, or they are older than `STALE_TEMP_AGE_MS` (another host's, or a
+ * reused pid). A live writer's temp file is never touched. Returns the names removed.
+ */
+export async function removeStaleTempFiles(
+  dir: string,
+  deps: { now?: number; isAlive?: (pid: number) => boolean; maxAgeMs?: number } = {},
+): Promise<string[]> {
+  const now = deps.now ?? Date.now();
+  const isAlive = deps.isAlive ?? pidExists;
+  const maxAgeMs = deps.maxAgeMs ?? STALE_TEMP_AGE_MS;
+  const removed: string[] = [];
+  for (const name of await readdir(dir)) {
+    const match = TEMP_NAME.exec(name);
+    if (!match) continue;
+    const [, host, pidText] = match;
+    const pid = Number(pidText);
+    const path = join(dir, name);
+    const info = await lstat(path).catch(() => null);
+    if (!info?.isFile()) continue;
+    const writerGone = host === HOST_TAG && pid !== process.pid && !isAlive(pid);
+    if (!writerGone && now - info.mtimeMs <= maxAgeMs) continue;
+    await unlink(path).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
+
+/** Exclusive, never through a symlink: a file or link planted at the temp name makes this fail, not write elsewhere. */
+const TEMP_OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
 async function writeTempFile(target: string, data: string | Uint8Array, mode: number): Promise<string> {
-  const temp = tempPathFor(target);
+  let temp = newTempPath(target);
   let handle: FileHandle | undefined;
+  let created = false;
   try {
-    handle = await open(temp, 'w', mode);
-    // open()'s mode is filtered by the umask and ignored for a leftover file; fchmod is exact.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        handle = await open(temp, TEMP_OPEN_FLAGS, mode);
+        created = true;
+        break;
+      } catch (error) {
+        // Someone planted a file at a random name, or a one-in-2^48 collision: never reuse it, pick another.
+        if (errorCode(error) !== 'EEXIST' || attempt >= 4) throw error;
+        temp = newTempPath(target);
+      }
+    }
+    // open()'s mode is filtered by the umask; fchmod is exact.
     await handle.chmod(mode);
     await handle.writeFile(data);
     await handle.sync();
@@ -94,8 +159,8 @@ async function writeTempFile(target: string, data: string | Uint8Array, mode: nu
     return temp;
   } catch (error) {
     await handle?.close().catch(() => undefined);
-    // unlink never removes a directory, so something foreign in the way is left alone.
-    await removeQuietly(temp);
+    // Only a file this call created is removed: something planted made the open fail and is left alone.
+    if (created) await removeQuietly(temp);
     throw error;
   }
 }

@@ -11,6 +11,10 @@ export interface HealthServerOptions {
   /** All interfaces by default, so a container's port mapping and kubelet probes reach it. */
   host?: string;
   logger: Logger;
+  /** Open connections at most; more are refused at once. Default 32. */
+  maxConnections?: number;
+  /** A connection idle (or sending its request) this long is closed. Default 10 s. */
+  idleTimeoutMs?: number;
 }
 
 export interface HealthServer {
@@ -59,8 +63,15 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
     }
   });
-  // Probes and scrapers open short connections; do not let one idle socket delay shutdown.
-  server.keepAliveTimeout = 5_000;
+  // Probes and scrapers open short connections. A bounded number, each with a
+  // bounded idle time: a flood of idle connections must not take the file
+  // descriptors the audits need (C1, SMTP, report and state files).
+  const idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
+  server.maxConnections = options.maxConnections ?? 32;
+  server.keepAliveTimeout = Math.min(5_000, idleTimeoutMs);
+  server.headersTimeout = idleTimeoutMs;
+  server.requestTimeout = idleTimeoutMs;
+  server.setTimeout(idleTimeoutMs, (socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {

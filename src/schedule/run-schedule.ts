@@ -21,7 +21,7 @@ export interface RunScheduleOptions {
   signals?: NodeJS.EventEmitter;
   /** Read for health and metrics; cron ticks themselves follow the real time. */
   clock?: Clock;
-  /** Interface of the health listener; default 0.0.0.0 (all, as a container needs). */
+  /** Interface of the health listener; default `schedule.healthHost`. */
   healthHost?: string;
   /** Called once the schedule runs; tells tests the health URL (null when the listener is off). */
   onReady?: (info: { healthUrl: string | null; nextRunAt: Date | null }) => void;
@@ -106,7 +106,7 @@ export async function runSchedule(options: RunScheduleOptions): Promise<number> 
     }
 
     if (schedule.healthPort !== null) {
-      health = await startHealthServer({ monitor, port: schedule.healthPort, host: options.healthHost, logger });
+      health = await startHealthServer({ monitor, port: schedule.healthPort, host: options.healthHost ?? schedule.healthHost, logger });
     }
     await cronTask.start();
     const nextRunAt = cronTask.getNextRun();

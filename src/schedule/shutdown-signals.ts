@@ -1,10 +1,14 @@
 import { constants } from 'node:os';
 
-export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/**
+ * SIGHUP too: a closed terminal or a supervisor's "reload" would otherwise kill
+ * the process mid-audit with no log line (Node's default for SIGHUP is to exit).
+ */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 export type ShutdownSignal = (typeof SHUTDOWN_SIGNALS)[number];
 
 /**
- * Listens for SIGTERM/SIGINT: the first asks for a graceful stop, the second
+ * Listens for SIGTERM/SIGINT/SIGHUP: the first asks for a graceful stop, the second
  * for an immediate one. Listening replaces Node's default "exit at once" for
  * these signals, so `dispose()` must run when the scheduler stops; it removes
  * exactly the listeners added here.

@@ -44,7 +44,13 @@ export type Fault =
   /** A list page whose `nextPageToken` is the token the client just used (or the first page's). */
   | { kind: 'repeat-page-token' }
   /** Revoke every issued token before handling the request, so it gets a 401. */
-  | { kind: 'expire-tokens' };
+  | { kind: 'expire-tokens' }
+  /**
+   * A 200 whose body is exactly this text (or what the function makes of the
+   * request's query), for hostile pages JSON.stringify cannot even produce:
+   * values nested thousands deep, huge lists, endless giant page tokens.
+   */
+  | { kind: 'raw-body'; body: string | ((query: Record<string, string>) => string) };
 
 export type FaultSpec = Fault & {
   /** Default `any`. */

@@ -420,6 +420,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       case 'wrong-shape':
         sendJson(res, 200, fault.body === undefined ? { list: 'nope' } : fault.body);
         return true;
+      case 'raw-body': {
+        const query = Object.fromEntries(new URL(req.url ?? '/', 'http://simulator').searchParams);
+        send(res, 200, typeof fault.body === 'function' ? fault.body(query) : fault.body, 'application/json');
+        return true;
+      }
       case 'delay':
       case 'repeat-page-token':
       case 'expire-tokens':

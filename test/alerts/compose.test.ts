@@ -59,6 +59,8 @@ describe('composeDigest', () => {
     expect(message.text).not.toContain('== HIGH');
 
     const htmlPositions = order(message.html, ['CRITICAL (2)', 'MEDIUM (1)', 'LOW (1)']);
+    expect(htmlPositions.every((position) => position >= 0)).toBe(true);
+    expect(message.html).not.toContain('HIGH (');
     expect([...htmlPositions].sort((a, b) => a - b)).toEqual(htmlPositions);
   });
 

@@ -2,12 +2,13 @@ import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeFailureNotice } from '../../src/alerts/failure-notice.js';
 import { createMailer, describeEndpoint, scrubberFor, smtpTransportOptions, type Mailer } from '../../src/alerts/transport.js';
-import { HygieneError } from '../../src/errors.js';
+import { EXIT, HygieneError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { SINK_CERT_PEM, startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { captureLogger } from '../lifecycle/capture-logger.js';
 import { emailConfig, noSleep } from './mail-config.js';
 import { unusedPort } from '../helpers/ports.js';
+import { startHostileSmtp } from '../helpers/hostile-smtp.js';
 
 const USER = 'alerts@example.com';
 const PASSWORD = 'S3cr3t-p@ss:w/rd%!';
@@ -220,8 +221,15 @@ describe('TLS required for credentials to a remote host', () => {
     ['a password without user', 'smtp://:secret-pass@mail.example.com'],
     ['an unrelated query option', `smtp://${creds}@mail.example.com/?tls.servername=mx.example.com`],
     ['ignoreTLS turned off', `smtp://${creds}@mail.example.com/?ignoreTLS=false`],
-  ])('requires TLS for %s', (_name, url) => {
-    expect(smtpTransportOptions(url, 5000).requireTLS).toBe(true);
+    ['an explicit requireTLS=true', `smtp://${creds}@mail.example.com/?requireTLS=true`],
+    ['requireTLS without a value (nodemailer would read it as off)', `smtp://${creds}@mail.example.com/?requireTLS`],
+    ['requireTLS=0', `smtp://${creds}@mail.example.com/?requireTLS=0`],
+    ['ignoreTLS=no (nodemailer would read the string "no" as on)', `smtp://${creds}@mail.example.com/?ignoreTLS=no`],
+    ['opportunisticTLS=yes', `smtp://${creds}@mail.example.com/?opportunisticTLS=yes`],
+  ])('requires TLS for %s, and no TLS option is left in the URL to override it', (_name, url) => {
+    const options = smtpTransportOptions(url, 5000);
+    expect(options.requireTLS).toBe(true);
+    expect(String(options.url)).not.toMatch(/requireTLS|ignoreTLS|opportunisticTLS/);
   });
 
   it.each([
@@ -233,7 +241,6 @@ describe('TLS required for credentials to a remote host', () => {
     ['localhost', `smtp://${creds}@localhost`],
     ['LOCALHOST', `smtp://${creds}@LOCALHOST:25`],
     ['an explicit opt-out', `smtp://${creds}@mail.example.com/?requireTLS=false`],
-    ['an explicit requireTLS=true (the URL sets it itself)', `smtp://${creds}@mail.example.com/?requireTLS=true`],
     ['an explicit ignoreTLS', `smtp://${creds}@mail.example.com/?ignoreTLS=true`],
     ['an explicit opportunisticTLS', `smtp://${creds}@mail.example.com/?opportunisticTLS=true`],
   ])('adds nothing for %s', (_name, url) => {
@@ -256,6 +263,8 @@ describe('TLS required for credentials to a remote host', () => {
   it.each([
     [`smtp://${creds}@mail.example.com`, true],
     [`smtp://${creds}@mail.example.com/?requireTLS=false`, false],
+    [`smtp://${creds}@mail.example.com/?requireTLS`, true],
+    [`smtp://${creds}@mail.example.com/?ignoreTLS=no`, true],
     [`smtp://${creds}@127.0.0.1`, undefined],
   ])('nodemailer ends up with what the options and the URL say together: %s → %s', (url, expected) => {
     const transport = createTransport(smtpTransportOptions(url, 5000));
@@ -324,5 +333,32 @@ describe('scrubberFor', () => {
     const clean = scrub(dirty);
     expectNoPassword(clean);
     expect(clean).toContain('[redacted]');
+  });
+});
+
+describe('hostile SMTP peers', () => {
+  it('a server dripping "250-" lines for ever is cut off by the deadline of the whole attempt', async () => {
+    const peer = await startHostileSmtp('drip-ehlo', { dripMs: 100 });
+    try {
+      // Each drip resets nodemailer's idle timers; only the attempt deadline can end this.
+      const error = await deliveryError(mailer(emailConfig(peer.url, { timeoutMs: 800, retries: 1 }), silentLogger(), { sleep: noSleep }).send(message));
+      expect(error.code).toBe('ALERT_DELIVERY_FAILED');
+      expect(error.exitCode).toBe(EXIT.alertDeliveryFailed);
+      expect(error.message).toContain('no complete answer within 800 ms (alerts.email.timeoutMs, the whole attempt)');
+      expect(peer.connections).toBe(2);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('a server that stores the message and drops before 250 gets it at most twice in one run', async () => {
+    const peer = await startHostileSmtp('drop-after-data');
+    try {
+      const error = await deliveryError(mailer(emailConfig(peer.url, { retries: 4 }), silentLogger(), { sleep: noSleep }).send(message));
+      expect(error.message).toContain('may have been delivered');
+      expect(peer.stored).toBe(2);
+    } finally {
+      await peer.close();
+    }
   });
 });

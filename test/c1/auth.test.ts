@@ -253,7 +253,11 @@ test('a client can be closed and closing twice is harmless', async () => {
     maxPages: 10,
     logger: memoryLogger().logger,
   });
-  await client.listRoles();
-  await client.close();
-  await client.close();
+  expect((await client.listRoles()).length).toBeGreaterThan(0);
+  await expect(client.close()).resolves.toBeUndefined();
+  await expect(client.close()).resolves.toBeUndefined();
+  // Closed means closed: no new request goes out.
+  const before = rig.sim.requests.length;
+  await expect(client.listRoles()).rejects.toMatchObject({ code: expect.stringMatching(/^C1_/) as unknown });
+  expect(rig.sim.requests).toHaveLength(before);
 });

@@ -66,3 +66,17 @@ describe('collectErrorCodes', () => {
     expect(collectErrorCodes('nope')).toEqual([]);
   });
 });
+
+describe('c1ErrorMessage strips what could reorder or break a line', () => {
+  test.each([
+    ['U+202E (right-to-left override)', 'bad \u202Ekey\u202C id'],
+    ['U+2028 (line separator)', 'bad\u2028key id'],
+    ['C1 control NEL', 'bad\u0085key id'],
+    ['C0 escape', 'bad\u001b[31mkey id'],
+  ])('%s', (_name, message) => {
+    const safe = c1ErrorMessage(JSON.stringify({ code: 3, message }), []);
+    // eslint-disable-next-line no-control-regex
+    expect(safe).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    expect(safe).toMatch(/^bad .*key/);
+  });
+});

@@ -27,7 +27,7 @@ describe('the config file is validated key by key', () => {
     [
       'unknown nested key',
       { c1: { timeoutMS: 5 } },
-      [{ key: 'c1.timeoutMS', message: 'unknown key (known here: clientId, apiUrl, timeoutMs, maxRetries, scope, maxKeys, pageSize, maxPages)' }],
+      [{ key: 'c1.timeoutMS', message: 'unknown key (known here: clientId, apiUrl, timeoutMs, maxRetries, scope, maxKeys, pageSize, maxPages, maxResponseBytes, maxPageTokenBytes, maxListingBytes)' }],
     ],
     [
       'unknown key deep in a list',

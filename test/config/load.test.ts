@@ -15,7 +15,7 @@ describe('loadConfig defaults', () => {
     const config = await loadConfig({ env: {}, cwd });
     expect(config).toEqual({
       source: null,
-      c1: { clientId: null, apiUrl: null, timeoutMs: 10_000, maxRetries: 4, scope: 'self', maxKeys: 200_000, pageSize: 100, maxPages: null },
+      c1: { clientId: null, apiUrl: null, timeoutMs: 10_000, maxRetries: 4, scope: 'self', maxKeys: 200_000, pageSize: 100, maxPages: null, maxResponseBytes: 16 * 1024 * 1024, maxPageTokenBytes: 16 * 1024, maxListingBytes: 512 * 1024 * 1024 },
       credentials: null,
       rules: {
         options: {
@@ -40,7 +40,7 @@ describe('loadConfig defaults', () => {
         webhook: { url: null, secret: null, timeoutMs: 10_000, maxRetries: 3, deadlineMs: 60_000 },
       },
       state: { dir: join(cwd, 'state') },
-      schedule: { cron: '0 7 * * *', timezone: 'UTC', runOnStart: false, shutdownGraceSeconds: 60, healthPort: null },
+      schedule: { cron: '0 7 * * *', timezone: 'UTC', runOnStart: false, shutdownGraceSeconds: 60, healthPort: null, healthHost: '0.0.0.0' },
       logLevel: 'info',
     });
   });
@@ -91,8 +91,8 @@ describe('loadConfig file problems', () => {
   });
 
   it.each([
-    ['a syntax error, with line and column', '{\n  "report": {\n    "keep": 5,\n  }\n}', /not valid JSON: .*\(line 4, column 3\)/],
-    ['a truncated file', '{"report": ', /not valid JSON: Unexpected end of JSON input/],
+    ['a syntax error, with line and column', '{\n  "report": {\n    "keep": 5,\n  }\n}', /not valid JSON: expected a key in double quotes at line 4, column 3$/],
+    ['a truncated file', '{"report": ', /not valid JSON: unexpected end of the file at line 1, column 12$/],
     ['an array', '[]', /must be a JSON object/],
     ['null', 'null', /must be a JSON object/],
     ['a string', '"x"', /must be a JSON object/],

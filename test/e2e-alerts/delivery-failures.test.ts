@@ -74,7 +74,7 @@ const REFUSALS: { name: string; config?: Record<string, unknown>; acceptedBy?: s
   },
   {
     name: 'a silent server (timeout)',
-    config: { alerts: { email: { timeoutMs: 300 } } },
+    config: { alerts: { email: { timeoutMs: 1500 } } },
     start: async () => {
       const silent = await sink({ silent: true });
       return { url: silent.url(), sink: silent };

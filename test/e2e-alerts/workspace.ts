@@ -19,8 +19,8 @@ export const RECIPIENTS = ['secops@example.com', 'oncall@example.com'];
 export const SENDER = 'hygiene@example.com';
 export const TENANT = 'acme.conductor.one';
 
-/** Small SMTP timeouts and no in-run retries, so failure tests are quick. */
-export const FAST_EMAIL = { timeoutMs: 2_000, retries: 0 };
+/** No in-run retries, so failure tests are quick; the timeout bounds a whole delivery attempt, so it leaves room for a loaded machine. */
+export const FAST_EMAIL = { timeoutMs: 5_000, retries: 0 };
 
 export interface AuditRun {
   /** `--as-of`, RFC 3339; always fixed so runs are deterministic. */

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditMonitor } from '../../src/health/audit-monitor.js';
 import { startHealthServer, type HealthServer } from '../../src/health/health-server.js';
@@ -64,7 +65,17 @@ describe('health listener', () => {
       nextRunAt: '2026-11-26T08:00:00.000Z',
     });
 
-    time.advance(2 * MINUTE);
+    // Exactly two intervals is still on time; one millisecond more is stale.
+    time.advance(MINUTE);
+    res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', ageSeconds: 120 * 60 });
+    time.advance(1);
+    res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'stale' });
+
+    time.advance(MINUTE - 1);
     res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: 'stale', ageSeconds: 121 * 60 });
@@ -171,5 +182,45 @@ describe('health listener', () => {
     signals.emit('SIGTERM');
     expect(await done).toBe(0);
     await expect(fetch(`${healthUrl}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('health listener under a connection flood', () => {
+  async function idleSockets(port: number, count: number): Promise<Socket[]> {
+    return Promise.all(
+      Array.from({ length: count }, () => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        return new Promise<Socket>((resolve) => socket.once('connect', () => resolve(socket)));
+      }),
+    );
+  }
+
+  it('holds at most maxConnections: the extra idle connections are closed at once, the held ones stay', async () => {
+    const monitor = new AuditMonitor({ clock: manualClock(START).clock, staleAfterMs: 60 * MINUTE, nextRun: () => null });
+    const server = await startHealthServer({ monitor, port: 0, host: '127.0.0.1', logger: silentLogger(), maxConnections: 4, idleTimeoutMs: 60_000 });
+    servers.push(server);
+    const sockets = await idleSockets(server.port, 6);
+    const closedOnes: Socket[] = [];
+    await new Promise<void>((resolve) => {
+      for (const socket of sockets) {
+        socket.once('close', () => {
+          closedOnes.push(socket);
+          if (closedOnes.length === 2) resolve();
+        });
+      }
+    });
+    expect(sockets.filter((socket) => !closedOnes.includes(socket) && !socket.destroyed)).toHaveLength(4);
+    for (const socket of sockets) socket.destroy();
+  });
+
+  it('closes a connection that stays idle past idleTimeoutMs, and keeps answering', async () => {
+    const monitor = new AuditMonitor({ clock: manualClock(START).clock, staleAfterMs: 60 * MINUTE, nextRun: () => null });
+    const server = await startHealthServer({ monitor, port: 0, host: '127.0.0.1', logger: silentLogger(), idleTimeoutMs: 300 });
+    servers.push(server);
+    const [socket] = await idleSockets(server.port, 1);
+    const closed = await new Promise<boolean>((resolve) => socket?.once('close', () => resolve(true)));
+    expect(closed).toBe(true);
+    expect((await fetch(`${server.url}/livez`)).status).toBe(200);
   });
 });

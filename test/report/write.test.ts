@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HygieneError } from '../../src/errors.js';
-import { tempPathFor } from '../../src/fs/atomic-write.js';
 import { writeReport } from '../../src/report/write.js';
 import { sampleReport } from './sample-report.js';
 
@@ -68,34 +67,33 @@ describe('writeReport', () => {
     expect(JSON.parse(await readFile(written.latestPath, 'utf8'))).toMatchObject({ runId: 'run-2' });
   });
 
-  it('leaves the previous latest.json byte-identical and removes the new dated report when latest.json cannot be replaced', async () => {
-    const first = await writeReport(sampleReport(), { dir, keep: 30 });
-    const before = await readFile(first.latestPath);
-    // A directory where the writer wants its temp file makes the open fail mid-way through the run.
-    await mkdir(tempPathFor(first.latestPath));
+  it('removes the new dated report and leaves no temp file when latest.json cannot be replaced', async () => {
+    // A non-empty directory at latest.json cannot be replaced by a file: the last step of the run fails.
+    await mkdir(join(dir, 'latest.json'), { recursive: true });
+    await writeFile(join(dir, 'latest.json', 'keep'), 'x');
 
-    const second = sampleReport({ runId: 'run-2', startedAt: '2026-11-27T07:00:00.000Z' });
-    const error = await caught(writeReport(second, { dir, keep: 30 }));
+    const error = await caught(writeReport(sampleReport({ runId: 'run-2', startedAt: '2026-11-27T07:00:00.000Z' }), { dir, keep: 30 }));
 
     expect(error.code).toBe('REPORT_WRITE_FAILED');
-    expect(error.message).toContain(first.latestPath);
-    expect((await readFile(first.latestPath)).equals(before)).toBe(true);
-    const names = await readdir(dir);
-    expect(names).not.toContain('report-20261127T070000.000Z.json');
-    expect(names.filter((name) => name.endsWith('.tmp') && name !== basename(tempPathFor(first.latestPath)))).toEqual([]);
+    expect(error.message).toContain(join(dir, 'latest.json'));
+    expect(await readFile(join(dir, 'latest.json', 'keep'), 'utf8')).toBe('x');
+    expect(await readdir(dir)).toEqual(['latest.json']);
   });
 
-  it('fails with REPORT_WRITE_FAILED naming the dated path when the dated report cannot be written', async () => {
-    const first = await writeReport(sampleReport(), { dir, keep: 30 });
+  it('fails with REPORT_WRITE_FAILED naming the dated path when no dated name is free, leaving latest.json byte-identical', async () => {
+    const first = await writeReport(sampleReport(), { dir, keep: 1000 });
     const before = await readFile(first.latestPath);
-    const datedPath = join(dir, 'report-20261127T070000.000Z.json');
-    await mkdir(tempPathFor(datedPath));
+    const stamp = '20261127T070000.000Z';
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      await writeFile(join(dir, attempt === 0 ? `report-${stamp}.json` : `report-${stamp}-${attempt}.json`), 'taken');
+    }
 
-    const error = await caught(writeReport(sampleReport({ startedAt: '2026-11-27T07:00:00.000Z' }), { dir, keep: 30 }));
+    const error = await caught(writeReport(sampleReport({ startedAt: '2026-11-27T07:00:00.000Z' }), { dir, keep: 1000 }));
 
     expect(error.code).toBe('REPORT_WRITE_FAILED');
-    expect(error.message).toContain(datedPath);
+    expect(error.message).toContain(join(dir, `report-${stamp}.json`));
     expect((await readFile(first.latestPath)).equals(before)).toBe(true);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('fails with REPORT_WRITE_FAILED when the report directory cannot be created', async () => {
@@ -236,12 +234,15 @@ describe('writeReport with several formats', () => {
     const first = await writeReport(sampleReport(), { dir, keep: 30, formats: ['csv'] });
     const before = await readFile(first.latestPath);
     const second = sampleReport({ runId: 'run-2', startedAt: '2026-11-27T07:00:00.000Z' });
-    await mkdir(tempPathFor(join(dir, 'report-20261127T070000.000Z.csv')));
+    // A non-empty directory at latest.csv cannot be replaced by a file: the CSV step of the run fails.
+    await rm(join(dir, 'latest.csv'));
+    await mkdir(join(dir, 'latest.csv'));
+    await writeFile(join(dir, 'latest.csv', 'keep'), 'x');
 
     const error = await caught(writeReport(second, { dir, keep: 30, formats: ['csv'] }));
 
     expect(error.code).toBe('REPORT_WRITE_FAILED');
-    expect(error.message).toContain('report-20261127T070000.000Z.csv');
+    expect(error.message).toContain(join(dir, 'latest.csv'));
     expect((await readFile(first.latestPath)).equals(before)).toBe(true);
     expect((await readdir(dir)).filter((name) => name.startsWith('report-20261127'))).toEqual([]);
   });

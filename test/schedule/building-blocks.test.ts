@@ -76,6 +76,17 @@ describe('ShutdownSignals', () => {
     expect(signalExitCode('SIGINT')).toBe(130);
     expect(signalExitCode('SIGTERM')).toBe(143);
     signals.dispose();
-    expect(emitter.listenerCount('SIGTERM') + emitter.listenerCount('SIGINT')).toBe(0);
+    expect(emitter.listenerCount('SIGTERM') + emitter.listenerCount('SIGINT') + emitter.listenerCount('SIGHUP')).toBe(0);
+  });
+
+  it('treats SIGHUP like SIGTERM: a graceful stop, 129 when it forces one', async () => {
+    const emitter = new EventEmitter();
+    const signals = new ShutdownSignals(emitter);
+    emitter.emit('SIGHUP');
+    expect(await signals.first).toBe('SIGHUP');
+    emitter.emit('SIGHUP');
+    expect(await signals.second).toBe('SIGHUP');
+    expect(signalExitCode('SIGHUP')).toBe(129);
+    signals.dispose();
   });
 });

@@ -29,6 +29,7 @@ export function scheduleConfig(overrides: Partial<AppConfig['schedule']> = {}): 
     runOnStart: false,
     shutdownGraceSeconds: 30,
     healthPort: null,
+    healthHost: '127.0.0.1',
     ...overrides,
   };
 }

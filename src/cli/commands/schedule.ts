@@ -18,7 +18,7 @@ export async function run(flags: FlagValues, io: CliIo): Promise<number> {
       logger,
       ...(io.signals ? { signals: io.signals } : {}),
       clock: io.clock,
-      runAudit: () => runAudit({ config, asOf: null, dryRun: false, failOn: null }, { logger, clock: io.clock, print }),
+      runAudit: () => runAudit({ config, asOf: null, dryRun: false, failOn: null, lockAs: 'schedule' }, { logger, clock: io.clock, print }),
     });
   } catch (err) {
     // Refused before any audit ran: a bad schedule or a health port that is taken.
