@@ -5,6 +5,7 @@ import { systemClock } from './clock.js';
 import { loadConfig, requireCredentials, validateConfig } from './config/load.js';
 import type { AppConfig } from './config/types.js';
 import { runDemo } from './demo/run-demo.js';
+import { runRemediate } from './remediation/command.js';
 import { ConfigError, EXIT, HygieneError, type ConfigProblem, type ExitCode } from './errors.js';
 import { createLogger } from './logger.js';
 import { runSchedule } from './schedule/run-schedule.js';
@@ -70,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'demo':
       return runDemo({ outputDir: command.outputDir, print, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+    case 'remediate':
+      return runRemediate(command, { env: process.env, cwd: process.cwd(), clock: systemClock, print, printError });
   }
 }
 

@@ -29,7 +29,9 @@ export type ErrorCode =
   | 'STATE_READ_FAILED'
   | 'STATE_WRITE_FAILED'
   | 'ALERT_DELIVERY_FAILED'
-  | 'HEALTH_LISTEN_FAILED';
+  | 'HEALTH_LISTEN_FAILED'
+  | 'REMEDIATION_PLAN_REFUSED'
+  | 'REMEDIATION_WRITE_FAILED';
 
 const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   USAGE: EXIT.usage,
@@ -50,6 +52,9 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   ALERT_DELIVERY_FAILED: EXIT.alertDeliveryFailed,
   // The health port is taken or not allowed: an environment/configuration problem, found before any audit.
   HEALTH_LISTEN_FAILED: EXIT.usage,
+  // A plan that is stale, edited, or for another tenant or scope: refused before anything is deleted.
+  REMEDIATION_PLAN_REFUSED: EXIT.usage,
+  REMEDIATION_WRITE_FAILED: EXIT.auditFailed,
 };
 
 export class HygieneError extends Error {

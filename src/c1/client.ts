@@ -130,6 +130,21 @@ export class C1Client {
     return roles;
   }
 
+  /**
+   * Revokes one personal client: `DELETE /api/v1/iam/personal_clients/{id}`
+   * with the JSON body `{}` C1 documents. Retried like the listing (429/5xx,
+   * network errors; a 401 fetches a new token once). Resolves on any 2xx and
+   * throws a HygieneError otherwise: C1_FORBIDDEN (403), C1_NOT_FOUND (404,
+   * the key is gone; `details.attempts` > 1 means an earlier attempt may
+   * have deleted it), C1_HTTP_ERROR, or a transport error.
+   */
+  async deletePersonalClient(id: string): Promise<{ attempts: number }> {
+    const url = new URL(`${this.#baseUrl}${PATHS.personalClients}/${encodeURIComponent(id)}`);
+    const req: HttpRequest = { method: 'DELETE', url, headers: { 'content-type': 'application/json' }, body: '{}' };
+    const response = await this.#call(req);
+    return { attempts: response.attempts };
+  }
+
   async close(): Promise<void> {
     await this.#http.close();
   }
@@ -172,7 +187,11 @@ export class C1Client {
     const url = new URL(`${this.#baseUrl}${path}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const req: HttpRequest = { method: 'GET', url };
+    return parseJsonBody(await this.#call(req), req);
+  }
 
+  /** Sends with a bearer token (one refresh on 401); any non-2xx answer becomes a HygieneError. */
+  async #call(req: HttpRequest): Promise<HttpResponse> {
     let { response, token } = await this.#authorizedSend(req);
     if (response.status === 401) {
       if (!this.#tokens.refreshable) {
@@ -184,7 +203,7 @@ export class C1Client {
       if (response.status === 401) throw this.#tokenRefused(req, response, token, 'a freshly issued token was refused too');
     }
     if (response.status < 200 || response.status > 299) throw this.#http.statusError(response, req, [token]);
-    return parseJsonBody(response, req);
+    return response;
   }
 
   async #authorizedSend(req: HttpRequest): Promise<{ response: HttpResponse; token: string }> {

@@ -9,6 +9,7 @@ export type Command =
   | { name: 'schedule'; configPath: string | null }
   | { name: 'validate'; configPath: string | null }
   | { name: 'demo'; outputDir: string | null }
+  | { name: 'remediate'; configPath: string | null; planOut: string | null; apply: string | null }
   | { name: 'help' }
   | { name: 'version' };
 
@@ -32,6 +33,18 @@ Commands:
   demo       A complete audit against a built-in C1 simulator and SMTP capture;
              no network, no credentials.
                --output-dir DIR     where the demo writes (default: ./demo-output)
+  remediate  Plan the deletion of bad keys (remediation.rules in the config;
+             none by default): audits read-only, writes a plan and prints it.
+             The plan is the dry run: nothing is deleted until it is applied.
+               --config FILE
+               --plan-out FILE      where the plan goes
+                                    (default: <report dir>/remediation-plan-<ts>.json)
+             remediate --apply PLAN
+             Deletes exactly the keys of a reviewed plan that are unchanged
+             since; refuses (exit 2) a plan older than 24 h, edited, or made
+             for another tenant or scope. Deleted keys cannot be restored.
+               --config FILE
+               --apply PLAN         the plan file to apply
 
 Options:
   -h, --help       show this help
@@ -46,6 +59,7 @@ const COMMAND_OPTIONS = {
   schedule: ['config'],
   validate: ['config'],
   demo: ['output-dir'],
+  remediate: ['config', 'plan-out', 'apply'],
 } as const;
 
 type CommandName = keyof typeof COMMAND_OPTIONS;
@@ -68,6 +82,8 @@ export function parseCommand(argv: string[]): Command {
         'fail-on': { type: 'string' },
         'dry-run': { type: 'boolean' },
         'output-dir': { type: 'string' },
+        'plan-out': { type: 'string' },
+        apply: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -107,6 +123,10 @@ export function parseCommand(argv: string[]): Command {
       return { name: command, configPath };
     case 'demo':
       return { name: 'demo', outputDir: values['output-dir'] ?? null };
+    case 'remediate':
+      if (values['plan-out']?.trim() === '') throw usageError('--plan-out needs a file path');
+      if (values.apply?.trim() === '') throw usageError('--apply needs the path of a plan file');
+      return { name: 'remediate', configPath, planOut: values['plan-out'] ?? null, apply: values.apply ?? null };
   }
 }
 

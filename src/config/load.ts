@@ -157,6 +157,7 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
       shutdownGraceSeconds: file.schedule.shutdownGraceSeconds,
       healthPort: file.schedule.healthPort,
     },
+    remediation: { rules: [...file.remediation.rules], maxDeletes: file.remediation.maxDeletes },
     logLevel: env.logLevel?.value ?? DEFAULT_LOG_LEVEL,
   };
   return { config, problems };

@@ -66,5 +66,11 @@ export interface AppConfig {
     /** Port of the /healthz and /metrics listener; null = off. */
     healthPort: number | null;
   };
+  /** The `remediate` command. */
+  remediation: {
+    /** Rule ids whose findings may plan a deletion; empty = nothing is planned. */
+    rules: string[];
+    maxDeletes: number;
+  };
   logLevel: string;
 }

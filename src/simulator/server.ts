@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { generateCredential, type GeneratedCredential, type PublicEd25519Jwk } from './credentials.js';
 import { FaultQueue, type Fault, type FaultSpec, type SimulatorRoute } from './faults.js';
 import { decodePageToken, encodePageToken, slicePage } from './paging.js';
+import { deleteBodyProblem, indexOfPersonalClient, personalClientIdOf } from './personal-client-item.js';
 import { BUILTIN_ROLES } from './roles.js';
 import { TokenAuthority, TokenRefusal } from './tokens.js';
 
@@ -60,6 +61,8 @@ export interface Simulator {
   /** Issues a valid access token directly, as `cone token` would print one. */
   issueToken(clientId?: string): string;
   setPersonalClients(list: readonly unknown[]): void;
+  /** What the listing serves right now (a DELETE removes the key from it). */
+  personalClients(): unknown[];
   setRoles(list: readonly unknown[]): void;
   setLatency(ms: number): void;
   setTokenTtl(seconds: number): void;
@@ -145,7 +148,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       at: clock(),
     });
 
-    const fault = faults.take(route);
+    const itemId = route === 'personal_client' || route === 'delete_personal_client' ? personalClientIdOf(url.pathname) : null;
+    const fault = faults.take(route, itemId ?? undefined);
     let delay = latencyMs;
     if (fault?.kind === 'delay') delay += fault.ms;
     if (!(await wait(delay)) || res.destroyed) return;
@@ -163,6 +167,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       case 'roles':
         if (!authorized(req, res)) return;
         return servePage(res, route, roles, url.searchParams, repeatPageToken);
+      case 'personal_client': {
+        if (!authorized(req, res)) return;
+        const index = indexOfPersonalClient(personalClients, itemId!);
+        if (index < 0) return sendError(res, 404, 'personal client not found');
+        return sendJson(res, 200, { personalClient: personalClients[index] });
+      }
+      case 'delete_personal_client': {
+        if (!authorized(req, res)) return;
+        const problem = deleteBodyProblem(req.headers['content-type'], body);
+        if (problem !== null) return sendError(res, 400, problem);
+        const index = indexOfPersonalClient(personalClients, itemId!);
+        if (index < 0) return sendError(res, 404, 'personal client not found');
+        // Revoked keys leave the listing at once, as they leave C1's UI.
+        personalClients = personalClients.filter((_, position) => position !== index);
+        return sendJson(res, 200, {});
+      }
       case 'introspect':
         if (!authorized(req, res)) return;
         return sendJson(res, 200, {
@@ -294,6 +314,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setPersonalClients: (list) => {
       personalClients = [...list];
     },
+    personalClients: () => [...personalClients],
     setRoles: (list) => {
       roles = [...list];
     },
@@ -323,6 +344,10 @@ function routeOf(method: string, path: string): SimulatorRoute {
   if (method === 'GET' && path === '/api/v1/iam/personal_clients') return 'personal_clients';
   if (method === 'GET' && path === '/api/v1/iam/roles') return 'roles';
   if (method === 'GET' && path === '/api/v1/auth/introspect') return 'introspect';
+  if (personalClientIdOf(path) !== null) {
+    if (method === 'GET') return 'personal_client';
+    if (method === 'DELETE') return 'delete_personal_client';
+  }
   return 'unknown';
 }
 
