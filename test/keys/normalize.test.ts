@@ -40,6 +40,7 @@ describe('normalizeKey', () => {
       allowSourceCidr: null,
       scopedRoles: null,
       invalidFields: [],
+      owner: null,
     });
   });
 
