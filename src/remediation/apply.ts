@@ -29,6 +29,13 @@ export interface ApplyDeps {
   logger: Logger;
   /** Real time: the plan's age, the record's times, the C1 token. */
   clock: Clock;
+  /**
+   * Takes the state directory's run lock (one audit, schedule tick or apply
+   * at a time), held from the re-listing to the record; it throws when
+   * another run holds it. The signature of `acquireRunLock` in
+   * `src/lock/run-lock.ts`. Absent: no lock is taken.
+   */
+  acquireRunLock?: (stateDir: string, options: { command: string }) => Promise<{ release(): Promise<void> | void }>;
 }
 
 export interface ApplyResult {
@@ -57,8 +64,12 @@ export async function applyPlan(request: ApplyRequest, deps: ApplyDeps): Promise
   const { config } = request;
   const planPath = resolve(request.cwd, request.planPath);
   const plan = await readVerifiedPlan(planPath, { now: deps.clock(), tenant: tenantOf(config), scope: scopeOf(config) });
-  // The run lock of the state directory wraps this call (one audit or apply at a time).
-  return executePlan(plan, planPath, config, deps);
+  const lock = deps.acquireRunLock ? await deps.acquireRunLock(config.state.dir, { command: 'remediate --apply' }) : null;
+  try {
+    return await executePlan(plan, planPath, config, deps);
+  } finally {
+    await lock?.release();
+  }
 }
 
 async function executePlan(plan: RemediationPlan, planPath: string, config: AppConfig, deps: ApplyDeps): Promise<ApplyResult> {

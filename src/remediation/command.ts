@@ -73,6 +73,7 @@ async function plan(config: AppConfig, planOut: string | null, logger: Logger, d
 }
 
 async function apply(config: AppConfig, planPath: string, logger: Logger, deps: RemediateDeps): Promise<ExitCode> {
+  // The run lock (src/lock/run-lock.ts) goes in here: `{ logger, clock: deps.clock, acquireRunLock }`.
   const result = await applyPlan({ config, planPath, cwd: deps.cwd }, { logger, clock: deps.clock });
   deps.print(renderApplyResult(result));
   const mailed = await mailResult(config, result, logger);

@@ -47,6 +47,15 @@ describe('remediate (the plan)', () => {
     await expect(stat(rig.stateDir)).rejects.toThrow();
   });
 
+  it('writes no plan when C1 cannot be listed (exit 3)', async () => {
+    rig = await createRig(sampleKeys(), ALL_RULES);
+    rig.sim.injectFault({ kind: 'status', status: 500, route: 'personal_clients', times: 5 });
+    const run = await rig.remediate();
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('HTTP 500');
+    expect(await rig.files()).toEqual([]);
+  });
+
   it('writes the plan to --plan-out when given', async () => {
     rig = await createRig(sampleKeys(), ALL_RULES);
     const run = await rig.remediate({ planOut: 'review/plan.json' });
@@ -288,6 +297,17 @@ describe('remediate --apply', () => {
     expect(run.stderr).toContain('it was made 24 hours ago');
     expect(rig.sim.requests.length).toBe(requests);
     expect(rig.deletedIds()).toEqual([]);
+  });
+
+  it('deletes nothing and writes no record when the keys cannot be listed again (exit 3)', async () => {
+    rig = await createRig(sampleKeys(), ALL_RULES);
+    const { path } = await rig.plan();
+    rig.sim.injectFault({ kind: 'status', status: 503, route: 'personal_clients', times: 5 });
+    const run = await rig.apply(path);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('HTTP 503');
+    expect(rig.deletedIds()).toEqual([]);
+    expect(await rig.records()).toEqual([]);
   });
 
   it('refuses --plan-out together with --apply', async () => {
