@@ -32,6 +32,10 @@ const REDACT_PATHS = [
   '*.smtpUrl',
   'token',
   '*.token',
+  'webhookUrl',
+  '*.webhookUrl',
+  'webhookSecret',
+  '*.webhookSecret',
 ];
 
 /** JSON-lines logger on stderr (stdout is for the human summary). */

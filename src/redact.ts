@@ -59,3 +59,38 @@ function encodingsOf(secret: string): string[] {
     new URLSearchParams([['', secret]]).toString().slice(1),
   ];
 }
+
+/** Path segments and query values at least this long are treated as tokens of their own. */
+const URL_TOKEN_MIN_LENGTH = 16;
+
+/**
+ * The forms in which a URL that carries its credential (a Slack incoming
+ * webhook, whose token is its path; a webhook with a token in its path or
+ * query) can turn up in text: as given, as `URL` normalises it, without the
+ * scheme, its path and query, and each long path segment or query value on
+ * its own (Slack's token is the last segment). Short segments ("services")
+ * are left alone: blanking them everywhere would mangle messages.
+ */
+export function secretUrlForms(raw: string): string[] {
+  const forms = [raw];
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return forms;
+  }
+  const pathAndQuery = `${url.pathname}${url.search}`;
+  forms.push(url.href, `${url.host}${pathAndQuery}`);
+  if (pathAndQuery.length >= URL_TOKEN_MIN_LENGTH) forms.push(pathAndQuery);
+  const parts = [...url.pathname.split('/'), ...[...url.searchParams.values()]];
+  for (const part of parts) {
+    if (part.length < URL_TOKEN_MIN_LENGTH) continue;
+    forms.push(part);
+    try {
+      forms.push(decodeURIComponent(part));
+    } catch {
+      // an undecodable %-escape: the raw form above is what there is
+    }
+  }
+  return forms;
+}

@@ -122,3 +122,26 @@ const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function parseSuppressionExpiry(value: string): Date {
   return new Date(BARE_DATE.test(value) ? `${value}T00:00:00Z` : value);
 }
+
+/**
+ * A Slack or webhook URL carries its credential (Slack's token is its path),
+ * so, like SMTP_URL, every answer is a fixed sentence that never quotes the
+ * value, not even its host. HTTPS only, except `http://` to a loopback host
+ * (a local relay, tests); no user name or password (sign with WEBHOOK_SECRET
+ * instead); no fragment, which would never be sent.
+ */
+export function channelUrlProblem(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'is not a valid URL (expected https://…)';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https:// URL';
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return 'must use https://; http:// is accepted only for loopback hosts (localhost, 127.0.0.0/8, ::1)';
+  }
+  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
+  if (url.hash !== '') return 'must not contain a #fragment (it is never sent)';
+  return null;
+}

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { clientIdProblem } from '../c1/credentials.js';
 import type { ConfigProblem } from '../errors.js';
 import { Secret } from '../secret.js';
-import { cronProblem, emailAddressProblem, logLevelProblem, normalizeApiUrl, smtpUrlProblem, timezoneProblem } from './checks.js';
+import { channelUrlProblem, cronProblem, emailAddressProblem, logLevelProblem, normalizeApiUrl, smtpUrlProblem, timezoneProblem } from './checks.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -32,6 +32,10 @@ export interface EnvSettings {
   cron?: FromEnv<string>;
   timezone?: FromEnv<string>;
   logLevel?: FromEnv<string>;
+  /** Checked URLs; each carries its credential, so it stays a Secret. */
+  slackWebhookUrl?: FromEnv<Secret>;
+  webhookUrl?: FromEnv<Secret>;
+  webhookSecret?: FromEnv<Secret>;
 }
 
 /**
@@ -118,6 +122,24 @@ function readEmailList(setting: FromEnv<string>, problems: ConfigProblem[]): Fro
   return valid ? { value: addresses.map((entry) => entry.address), key: setting.key } : undefined;
 }
 
+/** Shortest accepted WEBHOOK_SECRET. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/** A channel URL from `NAME` or `NAME_FILE`; a bad one is named by its variable, its value never shown. */
+async function channelUrlVariable(
+  env: Environment,
+  name: string,
+  cwd: string,
+  problems: ConfigProblem[],
+): Promise<FromEnv<Secret> | undefined> {
+  const setting = await secretVariable(env, name, cwd, problems);
+  if (!setting) return undefined;
+  const problem = channelUrlProblem(setting.value.reveal());
+  if (problem === null) return setting;
+  problems.push({ key: setting.key, message: problem });
+  return undefined;
+}
+
 export async function readEnvironment(env: Environment, cwd: string): Promise<{ settings: EnvSettings; problems: ConfigProblem[] }> {
   const problems: ConfigProblem[] = [];
   const settings: EnvSettings = {};
@@ -150,6 +172,17 @@ export async function readEnvironment(env: Environment, cwd: string): Promise<{ 
     (value) => emailAddressProblem(value, { allowDisplayName: true }),
     problems,
   );
+
+  settings.slackWebhookUrl = await channelUrlVariable(env, 'SLACK_WEBHOOK_URL', cwd, problems);
+  settings.webhookUrl = await channelUrlVariable(env, 'WEBHOOK_URL', cwd, problems);
+  settings.webhookSecret = await secretVariable(env, 'WEBHOOK_SECRET', cwd, problems);
+  if (settings.webhookSecret && Array.from(settings.webhookSecret.value.reveal()).length < MIN_WEBHOOK_SECRET_LENGTH) {
+    problems.push({
+      key: settings.webhookSecret.key,
+      message: `must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters (a random value, e.g. from \`openssl rand -hex 32\`): a short key can be guessed from one signed delivery`,
+    });
+    settings.webhookSecret = undefined;
+  }
 
   settings.reportDir = plain(env, 'REPORT_DIR');
   settings.stateDir = plain(env, 'STATE_DIR');

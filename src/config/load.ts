@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { clientSecretProblem, parseClientId } from '../c1/credentials.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
-import { redactSecrets } from '../redact.js';
+import { redactSecrets, secretUrlForms } from '../redact.js';
 import type { Secret } from '../secret.js';
 import { normalizeApiUrl, parseSuppressionExpiry } from './checks.js';
 import { readEnvironment, type EnvSettings, type Environment, type FromEnv } from './env.js';
@@ -46,9 +46,12 @@ export async function validateConfig(options: LoadConfigOptions): Promise<Config
   const clientIdRejected = problems.some((p) => p.key === 'C1_CLIENT_ID' || p.key === 'c1.clientId');
   problems.push(...resolved.problems.filter((p) => !(clientIdRejected && p.key === 'C1_CLIENT_ID')));
 
-  const secrets = [env.settings.clientSecret, env.settings.accessToken, env.settings.smtpUrl].flatMap((s) =>
-    s ? secretTexts(s.value) : [],
-  );
+  const { clientSecret, accessToken, smtpUrl, slackWebhookUrl, webhookUrl, webhookSecret } = env.settings;
+  const secrets = [
+    ...[clientSecret, accessToken, smtpUrl].flatMap((s) => (s ? secretTexts(s.value) : [])),
+    ...[slackWebhookUrl, webhookUrl].flatMap((s) => (s ? secretUrlForms(s.value.reveal()) : [])),
+    ...(webhookSecret ? [webhookSecret.value.reveal()] : []),
+  ];
   const safeProblems = problems.map((problem) => ({ key: problem.key, message: redactSecrets(problem.message, secrets) }));
   return { config: safeProblems.length === 0 ? resolved.config : null, problems: safeProblems };
 }
@@ -108,6 +111,12 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
   const from = env.emailFrom ?? fromFile(email.from, 'alerts.email.from');
   const smtpUrl = env.smtpUrl;
   checkEmailComplete(to, from, smtpUrl, problems);
+  if (env.webhookSecret && !env.webhookUrl) {
+    problems.push({
+      key: env.webhookSecret.key,
+      message: `${env.webhookSecret.key} is set but there is no webhook: set WEBHOOK_URL or WEBHOOK_URL_FILE, or unset it`,
+    });
+  }
 
   const config: AppConfig = {
     source,
@@ -148,6 +157,8 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
         timeoutMs: email.timeoutMs,
         retries: email.retries,
       },
+      slack: { ...file.alerts.slack, webhookUrl: env.slackWebhookUrl?.value ?? null },
+      webhook: { ...file.alerts.webhook, url: env.webhookUrl?.value ?? null, secret: env.webhookSecret?.value ?? null },
     },
     state: { dir: resolve(cwd, env.stateDir?.value ?? file.state.dir) },
     schedule: {

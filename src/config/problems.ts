@@ -27,6 +27,9 @@ const SECRET_KEY_HOMES: ReadonlyArray<[RegExp, string]> = [
   [/^client_?secret(_?file)?$/i, 'C1_CLIENT_SECRET or C1_CLIENT_SECRET_FILE'],
   [/^(access_?|bearer_?)?token(_?file)?$/i, 'C1_ACCESS_TOKEN or C1_ACCESS_TOKEN_FILE'],
   [/^smtp(_?url)?(_?file)?$|^pass(word)?$/i, 'SMTP_URL or SMTP_URL_FILE'],
+  [/^slack_?(webhook_?)?url(_?file)?$/i, 'SLACK_WEBHOOK_URL or SLACK_WEBHOOK_URL_FILE'],
+  [/^webhook_?url(_?file)?$/i, 'WEBHOOK_URL or WEBHOOK_URL_FILE'],
+  [/^webhook_?(signing_?)?(secret|key)(_?file)?$/i, 'WEBHOOK_SECRET or WEBHOOK_SECRET_FILE'],
 ];
 const SECRET_LOOKING_KEY = /secret|token|passw|api_?key|private_?key/i;
 
@@ -44,7 +47,10 @@ function secretKeyMessage(key: string): string | null {
 
 function unknownKeyProblem(schema: z.ZodType, parentPath: ReadonlyArray<PropertyKey>, key: string): ConfigProblem {
   const path = [...parentPath, key];
-  const secret = secretKeyMessage(key);
+  // Under alerts.slack / alerts.webhook, "url" and "secret" are read as "slack url", "webhook secret".
+  const channel = parentPath.length === 2 && parentPath[0] === 'alerts' ? String(parentPath[1]) : null;
+  const scoped = channel === 'slack' || channel === 'webhook' ? secretKeyMessage(`${channel}_${key}`) : null;
+  const secret = scoped ?? secretKeyMessage(key);
   if (secret !== null) return { key: formatKeyPath(path), message: secret };
   // Rule ids are the keys of `rules.severity`, so an unknown key there is an unknown rule.
   if (parentPath.length === 2 && parentPath[0] === 'rules' && parentPath[1] === 'severity') {

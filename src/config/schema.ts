@@ -190,6 +190,23 @@ const emailSection = section(
   'Email delivery. The SMTP server comes from SMTP_URL (or SMTP_URL_FILE) only, since it may hold a password.',
 );
 
+/** Timeouts and retries of one HTTP channel; the URL itself is a secret and comes from the environment. */
+function httpChannelSection(name: string, urlVariables: string) {
+  return section(
+    {
+      timeoutMs: integer(100, 600_000, 10_000, `Timeout of one ${name} delivery attempt as a whole (connect, send, answer), in milliseconds.`),
+      maxRetries: integer(0, 10, 3, `Retries of a ${name} delivery within one run after 429, 5xx, a timeout or a network error, with backoff; Retry-After is honoured.`),
+      deadlineMs: integer(
+        100,
+        3_600_000,
+        60_000,
+        `Longest a ${name} delivery may take in one run, attempts and waits included; past it the delivery fails and the next run retries it.`,
+      ),
+    },
+    `${name} alerts. The URL comes from ${urlVariables} only, since it holds the credential.`,
+  );
+}
+
 const alertsSection = section(
   {
     minSeverity: severity.default('medium').describe('Email only findings at or above this severity.'),
@@ -200,8 +217,10 @@ const alertsSection = section(
       'Alert again about a finding still open this many days after it was last alerted.',
     ),
     email: emailSection,
+    slack: httpChannelSection('Slack', 'SLACK_WEBHOOK_URL (or SLACK_WEBHOOK_URL_FILE)'),
+    webhook: httpChannelSection('webhook', 'WEBHOOK_URL (or WEBHOOK_URL_FILE), the signing key from WEBHOOK_SECRET (or WEBHOOK_SECRET_FILE)'),
   },
-  'Email alerts about new, worse or long-standing findings.',
+  'Alerts (email, Slack, webhook) about new, worse or long-standing findings.',
 );
 
 const scheduleSection = section(
@@ -283,7 +302,7 @@ export const configFileSchema = z
   .meta({
     title: 'c1-credential-hygiene configuration',
     description:
-      'Configuration file of c1-hygiene. Every key is optional. Environment variables override it; secrets (C1_CLIENT_SECRET, C1_ACCESS_TOKEN, SMTP_URL) are accepted only from the environment.',
+      'Configuration file of c1-hygiene. Every key is optional. Environment variables override it; secrets (C1_CLIENT_SECRET, C1_ACCESS_TOKEN, SMTP_URL, SLACK_WEBHOOK_URL, WEBHOOK_URL, WEBHOOK_SECRET) are accepted only from the environment.',
   });
 
 /** The file's content with defaults applied. */

@@ -16,6 +16,16 @@ export interface Suppression {
   expires: Date | null;
 }
 
+/** Bounds of one HTTP alert channel (Slack, webhook). */
+export interface HttpChannelConfig {
+  /** One attempt as a whole. */
+  timeoutMs: number;
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** The whole delivery in one run, attempts and waits included. */
+  deadlineMs: number;
+}
+
 /**
  * The fully resolved configuration: JSON file, then environment on top,
  * defaults filled in, everything validated. Every module receives the part it
@@ -55,6 +65,10 @@ export interface AppConfig {
       timeoutMs: number;
       retries: number;
     };
+    /** From SLACK_WEBHOOK_URL; null = Slack off. */
+    slack: HttpChannelConfig & { webhookUrl: Secret | null };
+    /** From WEBHOOK_URL and WEBHOOK_SECRET; url null = webhook off, secret null = unsigned. */
+    webhook: HttpChannelConfig & { url: Secret | null; secret: Secret | null };
   };
   state: { dir: string };
   schedule: {

@@ -49,6 +49,7 @@ describe('evaluateKeys', () => {
         credentialId: 'key-1',
         clientId: 'calm-heron-1@acme.conductor.one/pcc',
         displayName: 'deploy bot',
+        owner: null,
         title: 'Key never expires',
         message: 'never expires (created 2026-10-27); it stays valid until someone deletes it',
         evidence: { expiresTime: null, createdAt: '2026-10-27T10:00:00.000Z' },
