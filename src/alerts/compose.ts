@@ -18,6 +18,8 @@ export interface DigestInput {
   reportPath: string | null;
   from: string;
   to: readonly string[];
+  /** Set for a key owner's own digest (their name or address, untrusted): the intro says whose keys these are. */
+  ownerName?: string | null;
 }
 
 export const SUBJECT_PREFIX = '[c1-hygiene]';
@@ -53,7 +55,9 @@ export function composeDigest(input: DigestInput): MailMessage {
 
   const resolvedListed = input.resolvedSinceAlert.slice(0, RESOLVED_LISTED_MAX);
   const resolvedMore = input.resolvedSinceAlert.length - resolvedListed.length;
-  const body: DigestBody = { tenant, needs, groups, resolved: resolvedListed, resolvedMore, footer: footerLines(input) };
+  const owner = input.ownerName ? toSafeLine(input.ownerName, NAME_MAX) : null;
+  const intro = owner ? `${needs} on keys you own in C1 (${owner}).` : `${needs}.`;
+  const body: DigestBody = { tenant, intro, groups, resolved: resolvedListed, resolvedMore, footer: footerLines(input) };
 
   return {
     from: toSafeLine(input.from, 320),
@@ -68,7 +72,8 @@ export function composeDigest(input: DigestInput): MailMessage {
 /** What both parts of the digest say, already sanitised; the text and HTML renderers only lay it out. */
 interface DigestBody {
   tenant: string;
-  needs: string;
+  /** The sentence under the heading. */
+  intro: string;
   groups: SeverityGroup[];
   resolved: readonly ResolvedFinding[];
   /** How many resolved findings were left out of `resolved`. */
@@ -115,8 +120,8 @@ function footerLines(input: DigestInput): string[] {
   ];
 }
 
-function digestText({ tenant, needs, groups, resolved, resolvedMore, footer }: DigestBody): string {
-  const lines = [`C1 credential hygiene: ${tenant}`, `${needs}.`, ''];
+function digestText({ tenant, intro, groups, resolved, resolvedMore, footer }: DigestBody): string {
+  const lines = [`C1 credential hygiene: ${tenant}`, intro, ''];
   for (const group of groups) {
     lines.push(`== ${group.severity.toUpperCase()} (${group.findings.length}) ==`, '');
     for (const finding of group.findings) {
@@ -143,8 +148,8 @@ function digestText({ tenant, needs, groups, resolved, resolvedMore, footer }: D
   return `${lines.join('\n')}\n`;
 }
 
-function digestHtml({ tenant, needs, groups, resolved, resolvedMore, footer }: DigestBody): string {
-  const parts = [`<h2 style="${MAIL_STYLE.heading}">C1 credential hygiene: ${escapeHtml(tenant)}</h2>`, `<p style="${MAIL_STYLE.paragraph}">${escapeHtml(needs)}.</p>`];
+function digestHtml({ tenant, intro, groups, resolved, resolvedMore, footer }: DigestBody): string {
+  const parts = [`<h2 style="${MAIL_STYLE.heading}">C1 credential hygiene: ${escapeHtml(tenant)}</h2>`, `<p style="${MAIL_STYLE.paragraph}">${escapeHtml(intro)}</p>`];
   for (const group of groups) {
     parts.push(
       `<h3 style="${MAIL_STYLE.subheading}color:${SEVERITY_COLOURS[group.severity]};">${escapeHtml(group.severity.toUpperCase())} (${group.findings.length})</h3>`,

@@ -1,4 +1,5 @@
-import { createTransport } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { createTransport as CreateTransport } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { realSleep, type Sleep } from '../clock.js';
 import type { AppConfig } from '../config/types.js';
@@ -29,6 +30,11 @@ export interface MailerOptions {
   sleep?: Sleep;
   /** Wait before the first retry; doubles for each further one (default 1000 ms). */
   retryBaseDelayMs?: number;
+}
+
+/** nodemailer (CommonJS), loaded only when email is configured: an audit without it never pays for it. */
+function loadNodemailer(): { createTransport: typeof CreateTransport } {
+  return createRequire(import.meta.url)('nodemailer') as { createTransport: typeof CreateTransport };
 }
 
 const SMTP_ERROR_CODES_WORTH_RETRYING = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS']);
@@ -67,7 +73,7 @@ export function createMailer(email: EmailConfig, logger: Logger, options: Mailer
   const baseDelay = options.retryBaseDelayMs ?? 1000;
   const attempts = 1 + Math.max(0, email.retries);
 
-  const transporter = createTransport(smtpTransportOptions(url, email.timeoutMs));
+  const transporter = loadNodemailer().createTransport(smtpTransportOptions(url, email.timeoutMs));
 
   const fail = (reason: string, details: Record<string, unknown> = {}): HygieneError =>
     new HygieneError('ALERT_DELIVERY_FAILED', `email delivery to ${endpoint} failed: ${reason}`, { details: { endpoint, ...details } });

@@ -1,118 +1,124 @@
-import { composeDigest, type MailMessage } from '../alerts/compose.js';
-import { composeFailureNotice } from '../alerts/failure-notice.js';
-import { createMailer } from '../alerts/transport.js';
+import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/types.js';
-import type { Logger } from '../logger.js';
 import {
-  markAlerted,
-  markFailureNoticeSent,
-  recordFailure,
-  selectDue,
-  type DueFinding,
-} from '../lifecycle/due.js';
-import type { LifecycleState } from '../lifecycle/state.js';
+  deliverDigests,
+  deliverFailureNotices,
+  deliveryError,
+  planDigests,
+  safeError,
+  type ChannelOutcome,
+} from '../channels/dispatch.js';
+import { buildChannels, closeChannels, type ChannelTarget } from '../channels/registry.js';
+import { recordFailure, recordSuccess } from '../lifecycle/due.js';
+import { loadState, saveState, type LifecycleState } from '../lifecycle/state.js';
+import type { Logger } from '../logger.js';
 import type { AuditReport } from '../report/types.js';
 
-export interface DigestPlan {
-  due: DueFinding[];
-  /** The message to send; null when nothing is due or email is not configured. */
-  message: MailMessage | null;
+export { safeError };
+
+export interface AlertResult {
+  outcomes: ChannelOutcome[];
+  /** Set when any channel failed, or the state could not be saved (exit 4). */
+  error: Error | null;
+  /** Findings named by the delivered digests, summed over channels. */
+  alerted: number;
 }
 
-/** Decides what this run should email, without sending anything (so --dry-run can show it). */
-export function planDigest(
+/**
+ * The alert stage of a successful audit: decides what is due on each channel,
+ * sends, and records each channel's delivery once its receiver accepted.
+ * The state is saved before sending whenever something is to be sent: a
+ * message must never go out unless its delivery can be recorded, or every
+ * run would send it again. Never throws.
+ */
+export async function alertAndRecord(
   config: AppConfig,
   state: LifecycleState,
   report: AuditReport,
-  reportPath: string | null,
-  now: Date,
-): DigestPlan {
-  const due = selectDue(state, report.findings, now, config.alerts);
-  const email = config.alerts.email;
-  if (due.length === 0 || !email.smtpUrl || !email.from) return { due, message: null };
-  const message = composeDigest({
-    tenant: report.tenant,
-    due,
-    resolvedSinceAlert: state.resolvedSinceAlert,
-    runId: report.runId,
-    asOf: report.asOf,
-    reportPath,
-    from: email.from,
-    to: email.to,
-  });
-  return { due, message };
+  targets: readonly ChannelTarget[],
+  context: { reportLocation: string | null; now: Date; logger: Logger },
+): Promise<AlertResult> {
+  const { logger, now } = context;
+  const plan = planDigests(state, report, targets, { now, policy: config.alerts, reportLocation: context.reportLocation });
+  let outcomes: ChannelOutcome[] = [];
+  try {
+    let next = plan.state;
+    if (plan.planned.length > 0) {
+      await saveState(config.state.dir, next);
+      ({ state: next, outcomes } = await deliverDigests(next, plan.planned, now, logger));
+    }
+    await saveState(config.state.dir, recordSuccess(next));
+  } catch (err) {
+    logger.error({ error: safeError(err) }, 'alert state could not be saved; alerts not recorded as delivered are sent by a later run');
+    return { outcomes, error: err as Error, alerted: 0 };
+  }
+  const alerted = outcomes.filter((outcome) => outcome.delivered).reduce((sum, outcome) => sum + outcome.due, 0);
+  return { outcomes, error: deliveryError(outcomes), alerted };
 }
 
-export type DeliveryResult = { state: LifecycleState; delivered: boolean; error: Error | null };
-
-/**
- * Sends the digest. State advances only once the SMTP server accepted it, so
- * a failed delivery leaves every due finding due for the next run.
- */
-export async function deliverDigest(
+/** What each channel would receive, for `--dry-run`. Sends and saves nothing. */
+export function previewAlerts(
   config: AppConfig,
   state: LifecycleState,
-  plan: DigestPlan,
+  report: AuditReport,
+  targets: readonly ChannelTarget[],
   now: Date,
-  logger: Logger,
-): Promise<DeliveryResult> {
-  if (!plan.message) return { state, delivered: false, error: null };
-  const mailer = createMailer(config.alerts.email, logger);
-  if (!mailer) return { state, delivered: false, error: null };
-  try {
-    const sent = await mailer.send(plan.message);
-    logger.info({ messageId: sent.messageId, due: plan.due.length, recipients: sent.accepted.length }, 'alert digest delivered');
-    return { state: markAlerted(state, plan.due, now), delivered: true, error: null };
-  } catch (err) {
-    logger.error({ error: safeError(err), due: plan.due.length }, 'alert digest not delivered; it will be retried by the next run');
-    return { state, delivered: false, error: err as Error };
-  } finally {
-    mailer.close();
-  }
+): { channels: ChannelPreview[] } {
+  const plan = planDigests(state, report, targets, { now, policy: config.alerts, reportLocation: null });
+  const channels = plan.planned.map(({ target, delivery }) => ({
+    id: target.channel.id,
+    label: target.channel.label,
+    due: delivery.due.length,
+    resolved: delivery.resolved.length,
+    deliveryId: delivery.deliveryId,
+    wouldSend: target.notSentBecause === undefined,
+    ...(target.notSentBecause === undefined ? {} : { notSentBecause: target.notSentBecause }),
+    message: target.channel.preview(delivery),
+  }));
+  return { channels };
+}
+
+export interface ChannelPreview {
+  id: string;
+  label: string;
+  due: number;
+  resolved: number;
+  deliveryId: string;
+  wouldSend: boolean;
+  notSentBecause?: string;
+  message: unknown;
 }
 
 /**
- * Records a failed audit and sends one failure notice per streak of
- * consecutive failures. Never throws: the audit has failed already, and the
- * notice must not mask why.
+ * Records a failed audit and sends the streak's failure notice to every
+ * operator channel that has not had it. Without any such channel it touches
+ * nothing (no state file is created for a streak nobody is told about).
+ * Never throws: the audit has failed already, and the notice must not mask why.
  */
 export async function noticeFailure(
   config: AppConfig,
-  state: LifecycleState,
   failure: { tenant: string; message: string; runId: string; startedAt: Date },
-  logger: Logger,
-): Promise<LifecycleState> {
-  const recorded = recordFailure(state, failure.message, failure.startedAt);
-  const email = config.alerts.email;
-  if (!recorded.noticeDue || !email.smtpUrl || !email.from) return recorded.state;
-  const mailer = createMailer(email, logger);
-  if (!mailer) return recorded.state;
+  context: { logger: Logger; clock: Clock },
+): Promise<ChannelOutcome[]> {
+  const { logger } = context;
+  const { targets } = buildChannels({ config, logger, report: null, dryRun: false });
+  const noticeTargets = targets.filter((target) => target.failureNotices);
   try {
-    await mailer.send(
-      composeFailureNotice({
-        tenant: failure.tenant,
-        error: failure.message,
-        startedAt: failure.startedAt.toISOString(),
-        runId: failure.runId,
-        from: email.from,
-        to: email.to,
-      }),
+    if (noticeTargets.length === 0) return [];
+    const state = recordFailure(await loadState(config.state.dir, logger, context.clock), failure.message, failure.startedAt);
+    const sent = await deliverFailureNotices(
+      state,
+      noticeTargets,
+      { tenant: failure.tenant, runId: failure.runId, startedAt: failure.startedAt, error: failure.message },
+      logger,
+      { beforeSending: (planned) => saveState(config.state.dir, planned) },
     );
-    logger.info('audit failure notice delivered');
-    return markFailureNoticeSent(recorded.state, failure.startedAt);
+    await saveState(config.state.dir, sent.state);
+    return sent.outcomes;
   } catch (err) {
-    logger.error({ error: safeError(err) }, 'audit failure notice not delivered; the next failed run tries again');
-    return recorded.state;
+    logger.error({ error: safeError(err) }, 'could not record the failed audit in the alert state');
+    return [];
   } finally {
-    mailer.close();
+    closeChannels(targets);
   }
-}
-
-/** Log form of an error: code and message only (messages are secret-free by construction). */
-export function safeError(err: unknown): { code?: string; message: string } {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' ? { code, message: err.message } : { message: err.message };
-  }
-  return { message: String(err) };
 }

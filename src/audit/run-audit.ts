@@ -5,8 +5,10 @@ import { requireCredentials } from '../config/load.js';
 import type { AppConfig } from '../config/types.js';
 import { EXIT, HygieneError, type ExitCode } from '../errors.js';
 import { normalizeKeys } from '../keys/normalize.js';
-import { loadState, saveState, type LifecycleState } from '../lifecycle/state.js';
-import { recordSuccess } from '../lifecycle/due.js';
+import { loadState, type LifecycleState } from '../lifecycle/state.js';
+import { EMAIL_CHANNEL_ID } from '../lifecycle/state-shape.js';
+import { renderDeliveries } from '../channels/dispatch.js';
+import { buildChannels, closeChannels } from '../channels/registry.js';
 import { suppressionWarnings } from '../lifecycle/suppressions.js';
 import { trackFindings } from '../lifecycle/track.js';
 import type { Logger } from '../logger.js';
@@ -15,7 +17,7 @@ import type { AuditReport } from '../report/types.js';
 import { writeReport } from '../report/write.js';
 import { evaluateKeys, evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
 import { isAtLeast, type Severity } from '../severity.js';
-import { deliverDigest, noticeFailure, planDigest, safeError, type DeliveryResult } from './alerting.js';
+import { alertAndRecord, noticeFailure, previewAlerts, safeError } from './alerting.js';
 import { buildReport } from './build-report.js';
 import { collectFromC1 } from './collect.js';
 import type { AuditOutcome } from './types.js';
@@ -58,45 +60,48 @@ export async function runAudit(request: AuditRequest, deps: AuditDependencies): 
     return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
   }
 
+  // Channels are built from the report (each owner's findings); routing problems become report warnings.
+  const channels = buildChannels({ config, logger, report, dryRun: request.dryRun });
+  if (channels.warnings.length > 0) report = { ...report, warnings: [...report.warnings, ...channels.warnings] };
   logWarnings(report, logger);
 
-  if (request.dryRun) {
-    const plan = planDigest(config, state, report, null, now);
-    const wouldSend = plan.message ? { to: plan.message.to, subject: plan.message.subject, text: plan.message.text } : null;
-    deps.print(`${JSON.stringify({ ...report, dryRun: { alert: wouldSend, due: plan.due.length } }, null, 2)}\n`);
-    logger.info({ findings: report.findings.length, wouldAlert: plan.due.length }, 'dry run finished; nothing written or sent');
-    return outcome(failOnExit(report, request.failOn, EXIT.ok), report, null, null, startedAt, deps.clock());
-  }
-
-  let reportPath: string;
   try {
-    reportPath = (await writeReport(report, { ...config.report, logger })).path;
-  } catch (err) {
-    return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
-  }
+    if (request.dryRun) {
+      const preview = previewAlerts(config, state, report, channels.targets, now);
+      const list = preview.channels.find((channel) => channel.id === EMAIL_CHANNEL_ID);
+      const alert = list ? { ...(list.message as object), wouldSend: list.wouldSend, ...(list.notSentBecause ? { notSentBecause: list.notSentBecause } : {}) } : null;
+      deps.print(`${JSON.stringify({ ...report, dryRun: { alert, due: list?.due ?? 0, channels: preview.channels } }, null, 2)}\n`);
+      for (const channel of preview.channels.filter((c) => !c.wouldSend)) {
+        logger.info({ channel: channel.id, due: channel.due, reason: channel.notSentBecause }, 'dry run: this channel would not be sent');
+      }
+      logger.info({ findings: report.findings.length, wouldAlert: list?.due ?? 0, channels: preview.channels.length }, 'dry run finished; nothing written or sent');
+      return outcome(failOnExit(report, request.failOn, EXIT.ok), report, null, null, startedAt, deps.clock());
+    }
 
-  const plan = planDigest(config, state, report, reportPath, now);
-  let delivery: DeliveryResult;
-  try {
-    // Saved before sending: an alert must never go out unless its delivery
-    // can be recorded, or every run would send it again.
-    if (plan.message) await saveState(config.state.dir, state);
-    delivery = await deliverDigest(config, state, plan, now, logger);
-    state = recordSuccess(delivery.state);
-    await saveState(config.state.dir, state);
-  } catch (err) {
-    logger.error({ error: safeError(err) }, 'alert state could not be saved; alerts not recorded as delivered are sent by a later run');
-    delivery = { state, delivered: false, error: err as Error };
-  }
+    let reportPath: string;
+    try {
+      reportPath = (await writeReport(report, { ...config.report, logger })).path;
+    } catch (err) {
+      return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
+    }
 
-  deps.print(renderSummary(report, { reportPath }));
-  if (plan.due.length > 0 && !plan.message) {
-    logger.debug({ due: plan.due.length }, 'findings are due for alerting but email is not configured (SMTP_URL, ALERT_EMAIL_TO, ALERT_EMAIL_FROM)');
+    const alerts = await alertAndRecord(config, state, report, channels.targets, { reportLocation: reportPath, now, logger });
+
+    deps.print(renderSummary(report, { reportPath }) + renderDeliveries(alerts.outcomes));
+    if (channels.targets.length === 0 && report.findings.some((finding) => isAtLeast(finding.severity, config.alerts.minSeverity))) {
+      logger.debug('findings are due for alerting but no alert channel is configured (SMTP_URL, ALERT_EMAIL_TO, ALERT_EMAIL_FROM)');
+    }
+    const base = alerts.error ? EXIT.alertDeliveryFailed : EXIT.ok;
+    const exitCode = base === EXIT.ok ? failOnExit(report, request.failOn, base) : base;
+    const failedChannels = alerts.outcomes.filter((o) => !o.delivered).map((o) => o.label);
+    logger.info(
+      { exitCode, findings: report.findings.length, reportPath, alerted: alerts.alerted, ...(failedChannels.length > 0 ? { failedChannels } : {}) },
+      'audit finished',
+    );
+    return outcome(exitCode, report, reportPath, alerts.error, startedAt, deps.clock());
+  } finally {
+    closeChannels(channels.targets);
   }
-  const base = delivery.error ? EXIT.alertDeliveryFailed : EXIT.ok;
-  const exitCode = base === EXIT.ok ? failOnExit(report, request.failOn, base) : base;
-  logger.info({ exitCode, findings: report.findings.length, reportPath, alerted: delivery.delivered ? plan.due.length : 0 }, 'audit finished');
-  return outcome(exitCode, report, reportPath, delivery.error, startedAt, deps.clock());
 }
 
 /**
@@ -181,24 +186,11 @@ async function failed(
   context.logger.error({ error: safeError(error) }, 'audit failed');
   // A configuration problem is the operator's to fix now, not a streak to be mailed about.
   if (exitCode === EXIT.auditFailed && !request.dryRun) {
-    const { config } = request;
-    try {
-      const state = await loadState(config.state.dir, context.logger, context.clock);
-      const next = await noticeFailure(
-        config,
-        state,
-        {
-          tenant: tenantOf(config),
-          message: error.message,
-          runId: context.runId,
-          startedAt: context.startedAt,
-        },
-        context.logger,
-      );
-      await saveState(config.state.dir, next);
-    } catch (stateErr) {
-      context.logger.error({ error: safeError(stateErr) }, 'could not record the failed audit in the alert state');
-    }
+    await noticeFailure(
+      request.config,
+      { tenant: tenantOf(request.config), message: error.message, runId: context.runId, startedAt: context.startedAt },
+      { logger: context.logger, clock: context.clock },
+    );
   }
   return outcome(exitCode, null, null, error, context.startedAt, context.clock());
 }

@@ -5,8 +5,10 @@
  *   1. normalise + evaluate N synthetic keys (pure CPU; the rules engine)
  *   2. list M keys from the local C1 simulator over real HTTP (pagination, JSON, validation)
  *   3. a whole audit (list, evaluate, state, report) of M keys
+ *   4. loading a state file of N fingerprints, as a ratio to JSON.parse of the same file
+ *   5. start-up: `--version` and an audit of 0 keys, as ratios to `node -e 0`
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,14 +18,18 @@ import { systemClock } from '../clock.js';
 import { loadConfig } from '../config/load.js';
 import { DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from '../demo/sample-keys.js';
 import { normalizeKeys } from '../keys/normalize.js';
+import { loadState, saveState } from '../lifecycle/state.js';
+import { emptyChannelRecord, emptyState, type AlertedEntry, type TrackedFinding } from '../lifecycle/types.js';
 import type { RawPersonalClient } from '../keys/types.js';
 import { silentLogger } from '../logger.js';
 import { Secret } from '../secret.js';
 import { evaluateKeys } from '../rules/evaluate.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
+import { formatStartupRow, measureStartup } from './startup.js';
 
 const ENGINE_KEYS = Number(process.env.BENCH_ENGINE_KEYS ?? 100_000);
 const API_KEYS = Number(process.env.BENCH_API_KEYS ?? 5_000);
+const STARTUP_ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 11);
 
 /** The demo's keys repeated with unique ids: every rule has work to do. */
 function syntheticKeys(count: number, now: Date): Record<string, unknown>[] {
@@ -106,6 +112,54 @@ async function main(): Promise<void> {
     await simulator.close();
     await rm(dir, { recursive: true, force: true });
   }
+  await benchStateLoad(ENGINE_KEYS);
+
+  const startup = await measureStartup(STARTUP_ROUNDS);
+  console.log(`\nstart-up, medians of ${STARTUP_ROUNDS} launches each, ${startup.environment}:`);
+  for (const row of startup.rows) console.log(formatStartupRow(row));
+}
+
+/**
+ * The state is read on every run and can hold every finding of a large
+ * tenant, once in the shared tracking and once per channel that was told.
+ * Its checks should cost a fraction of parsing the JSON itself.
+ */
+async function benchStateLoad(count: number): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'c1-hygiene-bench-state-'));
+  try {
+    const state = emptyState();
+    const email = emptyChannelRecord();
+    const tracked = new Map<string, TrackedFinding>();
+    const alerted = new Map<string, AlertedEntry>();
+    for (let i = 0; i < count; i++) {
+      tracked.set(`fp-${i}`, {
+        ruleId: 'no-expiry',
+        credentialId: `bench-${i}`,
+        clientId: `bench-${i}@${DEMO_TENANT}/pcc`,
+        displayName: `bench key ${i}`,
+        severity: 'high',
+        firstSeenAt: '2026-11-01T07:00:00.000Z',
+        lastSeenAt: '2026-11-26T07:00:00.000Z',
+      });
+      alerted.set(`fp-${i}`, { at: '2026-11-20T07:00:00.000Z', severity: 'high' });
+    }
+    await saveState(dir, { ...state, findings: Object.fromEntries(tracked), channels: { email: { ...email, alerted: Object.fromEntries(alerted) } } });
+    const text = await readFile(join(dir, 'state.json'), 'utf8');
+    const parseMs = await timed(() => JSON.parse(text));
+    const loadMs = await timed(() => loadState(dir, silentLogger()));
+    console.log(
+      `${'load state (JSON.parse = 1.00)'.padEnd(44)} ${String(count).padStart(7)} fps   ${loadMs.toFixed(0).padStart(6)} ms  ratio ${(loadMs / parseMs).toFixed(2)}`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function timed(work: () => unknown): Promise<number> {
+  globalThis.gc?.();
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
 }
 
 await main();

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { systemClock, type Clock } from '../clock.js';
 import type { C1Credentials } from '../config/types.js';
 import { HygieneError } from '../errors.js';
@@ -163,7 +162,9 @@ class ClientKeyTokenSource implements TokenSource {
     return token;
   }
 
-  #signAssertion(): Promise<string> {
+  async #signAssertion(): Promise<string> {
+    // Loaded here, not at start: a run with a ready access token never signs.
+    const { SignJWT } = await import('jose');
     const now = Math.floor(this.#clock().getTime() / 1000);
     return new SignJWT({})
       .setProtectedHeader({ alg: 'EdDSA', nonce: randomBytes(16).toString('base64url') })

@@ -1,4 +1,5 @@
-import { validateDetailed } from 'node-cron';
+import { createRequire } from 'node:module';
+import type { CronFieldError, validateDetailed } from 'node-cron';
 import { isLoopbackHost } from '../net/loopback.js';
 
 /**
@@ -15,12 +16,62 @@ export function quote(value: string): string {
   return JSON.stringify(value.length > QUOTE_LIMIT ? `${value.slice(0, QUOTE_LIMIT)}…` : value);
 }
 
-/** 5 fields (minute first) or 6 (second first), as node-cron runs them. */
+/**
+ * node-cron, loaded on the first expression to check: most runs (an audit
+ * without `schedule.cron` set) never need it. Its CommonJS build, so the
+ * check can stay synchronous inside the config schema.
+ */
+let cronValidator: typeof validateDetailed | undefined;
+function validateCron(expression: string): ReturnType<typeof validateDetailed> {
+  cronValidator ??= (createRequire(import.meta.url)('node-cron') as { validateDetailed: typeof validateDetailed }).validateDetailed;
+  return cronValidator(expression);
+}
+
+/** Each field of a cron expression as users know it, with the values it takes. */
+const CRON_FIELDS: Record<string, { name: string; min: number; max: number; allowed: string }> = {
+  second: { name: 'second', min: 0, max: 59, allowed: '0-59' },
+  minute: { name: 'minute', min: 0, max: 59, allowed: '0-59' },
+  hour: { name: 'hour', min: 0, max: 23, allowed: '0-23' },
+  dayOfMonth: { name: 'day-of-month', min: 1, max: 31, allowed: '1-31' },
+  month: { name: 'month', min: 1, max: 12, allowed: '1-12 or jan-dec' },
+  dayOfWeek: { name: 'day-of-week', min: 0, max: 7, allowed: '0-7 or sun-sat (0 and 7 are Sunday)' },
+};
+
+const CRON_SHAPE = 'A cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; e.g. "0 7 * * *"';
+
+/**
+ * 5 fields (minute first) or 6 (second first), as node-cron runs them. The
+ * answer is our own sentence naming the field that is wrong and the values
+ * it takes; node-cron decides what is valid.
+ */
 export function cronProblem(expression: string): string | null {
-  const result = validateDetailed(expression);
+  const result = validateCron(expression);
   if (result.valid) return null;
-  const reasons = result.errors.map((e) => (e.field === 'expression' ? e.message : `${e.field}: ${e.message}`));
-  return `is not a valid cron expression ${quote(expression)} (${reasons.join('; ') || 'rejected by node-cron'}); expected 5 fields (minute hour day-of-month month day-of-week) or 6 (with seconds first), e.g. "0 7 * * *"`;
+  const fields = expression.trim().split(/\s+/);
+  const reasons = result.errors.map((error) => cronFieldReason(error, fields));
+  return `is not a valid cron expression ${quote(expression)}: ${reasons.join('; ')}. ${CRON_SHAPE}`;
+}
+
+function cronFieldReason(error: CronFieldError, fields: string[]): string {
+  const field = CRON_FIELDS[error.field];
+  const text = error.value ?? '';
+  if (field === undefined) {
+    if (error.field !== 'expression') return `the ${error.field} field ${quote(text)} is not valid`;
+    // The expression as a whole: the wrong number of fields, or characters no field can hold.
+    if (text.trim() === '') return 'it is empty';
+    if (fields.length < 5 || fields.length > 6) return `expected 5 or 6 fields but got ${fields.length}`;
+    return 'it holds characters no cron field can (digits, letters for names, * , - / only)';
+  }
+  const value = quote(text);
+  if (error.field === 'dayOfMonth' && /impossible/.test(error.message)) {
+    const month = fields[fields.length - 2] ?? '*';
+    return `the day-of-month field ${value} never occurs in the month field ${quote(month)}, so it would never run`;
+  }
+  if (/^\d+$/.test(text)) {
+    const number = Number(text);
+    if (number < field.min || number > field.max) return `the ${field.name} field is ${text}, outside ${field.allowed}`;
+  }
+  return `the ${field.name} field ${value} is not valid: use ${field.allowed}, *, a range such as 1-5, a step such as */15, or a list such as 1,15`;
 }
 
 /** An IANA time zone name the runtime knows, e.g. `UTC` or `Europe/Berlin`. */

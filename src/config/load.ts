@@ -17,6 +17,12 @@ export interface LoadConfigOptions {
   env: Environment;
   /** Relative paths (config file, *_FILE, report and state dirs) resolve against it. */
   cwd: string;
+  /**
+   * Also report missing credentials, in the same pass as every other problem
+   * (`validate`, and commands that talk to C1). Off by default: `demo` brings
+   * its own credentials.
+   */
+  requireCredentials?: boolean;
 }
 
 export interface ConfigValidation {
@@ -37,14 +43,21 @@ export async function validateConfig(options: LoadConfigOptions): Promise<Config
   const env = await readEnvironment(options.env, options.cwd);
   const problems = [...file.problems, ...(parsed.success ? [] : problemsFromIssues(configFileSchema, parsed.error.issues)), ...env.problems];
 
-  // With a broken file, go on with the defaults so the environment's
-  // combinations are still checked and reported in the same pass.
-  const fileConfig = parsed.success ? parsed.data : configFileSchema.parse({});
+  // With a broken file, go on with its sections that are valid on their own
+  // (defaults for the rest), so the combinations are still checked and
+  // reported in the same pass.
+  const fileConfig = parsed.success ? parsed.data : validSections(file.raw);
   const resolved = resolveConfig(fileConfig, env.settings, options.cwd, file.source);
-  // A client ID that was given but rejected is already reported; "there is no
-  // client ID" on top of that would send the reader looking for the wrong fix.
-  const clientIdRejected = problems.some((p) => p.key === 'C1_CLIENT_ID' || p.key === 'c1.clientId');
-  problems.push(...resolved.problems.filter((p) => !(clientIdRejected && p.key === 'C1_CLIENT_ID')));
+  // A client ID that was given but rejected (or sits in a file section that
+  // could not be read) is already reported; "there is no client ID" on top of
+  // that would send the reader looking for the wrong fix.
+  const c1Unknown = file.problems.length > 0 || problems.some((p) => p.key === 'C1_CLIENT_ID' || p.key === 'c1' || p.key.startsWith('c1.'));
+  problems.push(...resolved.problems.filter((p) => !(c1Unknown && p.key === 'C1_CLIENT_ID')));
+  // Missing credentials are one more problem of the same pass, unless a
+  // credential setting already has one (then that is the thing to fix).
+  if (options.requireCredentials && !c1Unknown && !problems.some((p) => CREDENTIAL_KEYS.has(p.key))) {
+    problems.push(...missingCredentials(resolved.config));
+  }
 
   const { clientSecret, accessToken, smtpUrl, slackWebhookUrl, webhookUrl, webhookSecret } = env.settings;
   const secrets = [
@@ -69,6 +82,22 @@ export async function loadConfig(options: LoadConfigOptions): Promise<AppConfig>
  */
 export function requireCredentials(config: AppConfig): C1Credentials {
   if (config.credentials !== null && config.c1.apiUrl !== null) return config.credentials;
+  throw new ConfigError(missingCredentials(config));
+}
+
+/** The settings a credential problem can be about; a problem with one of them makes "missing credentials" redundant. */
+const CREDENTIAL_KEYS = new Set([
+  'C1_CLIENT_ID',
+  'C1_CLIENT_SECRET',
+  'C1_CLIENT_SECRET_FILE',
+  'C1_ACCESS_TOKEN',
+  'C1_ACCESS_TOKEN_FILE',
+  'C1_API_URL',
+]);
+
+/** What is missing for a command that talks to C1 (nothing when credentials and an API URL are there). */
+function missingCredentials(config: AppConfig): ConfigProblem[] {
+  if (config.credentials !== null && config.c1.apiUrl !== null) return [];
   const problems: ConfigProblem[] = [];
   if (config.credentials === null) {
     if (config.c1.clientId === null) {
@@ -85,7 +114,20 @@ export function requireCredentials(config: AppConfig): C1Credentials {
   } else {
     problems.push({ key: 'C1_API_URL', message: 'no C1 API URL: set C1_API_URL (or c1.apiUrl), or C1_CLIENT_ID to derive it' });
   }
-  throw new ConfigError(problems);
+  return problems;
+}
+
+/**
+ * The file's top-level sections that are valid on their own, with defaults
+ * for the rest; all defaults when even that combination does not parse.
+ */
+function validSections(raw: unknown): ConfigFile {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    const kept = Object.fromEntries(Object.entries(raw).filter(([key, value]) => configFileSchema.safeParse({ [key]: value }).success));
+    const combined = configFileSchema.safeParse(kept);
+    if (combined.success) return combined.data;
+  }
+  return configFileSchema.parse({});
 }
 
 interface Resolved {
@@ -111,6 +153,12 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
   const from = env.emailFrom ?? fromFile(email.from, 'alerts.email.from');
   const smtpUrl = env.smtpUrl;
   checkEmailComplete(to, from, smtpUrl, problems);
+  if (file.alerts.routeToOwners && !smtpUrl) {
+    problems.push({
+      key: 'alerts.routeToOwners',
+      message: 'is true but e-mail is not configured: set SMTP_URL (or SMTP_URL_FILE), ALERT_EMAIL_TO and ALERT_EMAIL_FROM',
+    });
+  }
   if (env.webhookSecret && !env.webhookUrl) {
     problems.push({
       key: env.webhookSecret.key,
@@ -157,6 +205,8 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
         timeoutMs: email.timeoutMs,
         retries: email.retries,
       },
+      routeToOwners: file.alerts.routeToOwners,
+      ownerDomains: (file.alerts.ownerDomains ?? []).map((domain) => domain.toLowerCase()),
       slack: { ...file.alerts.slack, webhookUrl: env.slackWebhookUrl?.value ?? null },
       webhook: { ...file.alerts.webhook, url: env.webhookUrl?.value ?? null, secret: env.webhookSecret?.value ?? null },
     },

@@ -3,6 +3,7 @@ import { clientIdProblem } from '../c1/credentials.js';
 import { DEFAULT_MAX_DELETES, REMEDIABLE_RULE_IDS } from '../remediation/rule-ids.js';
 import { RULE_IDS } from '../rules/ids.js';
 import { SEVERITIES } from '../severity.js';
+import { ownerDomainProblem } from '../channels/owner-address.js';
 import { apiUrlProblem, cronProblem, emailAddressProblem, quote, timezoneProblem } from './checks.js';
 
 /**
@@ -217,11 +218,31 @@ const alertsSection = section(
       'Alert again about a finding still open this many days after it was last alerted.',
     ),
     email: emailSection,
+    routeToOwners: z
+      .boolean({ error: 'must be true or false' })
+      .default(false)
+      .describe(
+        'Also send each key owner a digest of their own keys\' due findings (needs alerts.ownerDomains). The alerts.email.to list keeps getting the full digest.',
+      ),
+    ownerDomains: list(text('a domain').superRefine(checkedBy(ownerDomainProblem)), 'of e-mail domains')
+      .optional()
+      .describe(
+        'Required with routeToOwners: the e-mail domains owners may be mailed at, exact and case-insensitive (e.g. ["example.com"]). An owner address outside them is never mailed; their keys stay in the full digest, with a warning.',
+      ),
     slack: httpChannelSection('Slack', 'SLACK_WEBHOOK_URL (or SLACK_WEBHOOK_URL_FILE)'),
     webhook: httpChannelSection('webhook', 'WEBHOOK_URL (or WEBHOOK_URL_FILE), the signing key from WEBHOOK_SECRET (or WEBHOOK_SECRET_FILE)'),
   },
-  'Alerts (email, Slack, webhook) about new, worse or long-standing findings.',
-);
+  'Alerts (email, key owners, Slack, webhook) about new, worse or long-standing findings.',
+).superRefine((alerts, ctx) => {
+  // Owner addresses come from the API; without an allow-list, API data would choose where mail goes.
+  if (alerts.routeToOwners && (alerts.ownerDomains === undefined || alerts.ownerDomains.length === 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ownerDomains'],
+      message: 'is required when alerts.routeToOwners is true: list the e-mail domains owners may be mailed at, e.g. ["example.com"]',
+    });
+  }
+});
 
 const scheduleSection = section(
   {

@@ -65,6 +65,10 @@ export interface AppConfig {
       timeoutMs: number;
       retries: number;
     };
+    /** Also mail each key owner a digest of their own keys. */
+    routeToOwners: boolean;
+    /** E-mail domains owners may be mailed at, lower-case; empty unless routeToOwners. */
+    ownerDomains: string[];
     /** From SLACK_WEBHOOK_URL; null = Slack off. */
     slack: HttpChannelConfig & { webhookUrl: Secret | null };
     /** From WEBHOOK_URL and WEBHOOK_SECRET; url null = webhook off, secret null = unsigned. */

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { HygieneError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
-import { DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from './sample-keys.js';
+import { DEMO_OWNER_DOMAIN, DEMO_ROLES, DEMO_TENANT, demoPersonalClients } from './sample-keys.js';
 
 export interface DemoOptions {
   /** Where reports, state and captured mail go; default `./demo-output`. */
@@ -38,17 +38,17 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     personalClients: demoPersonalClients(now),
     roles: DEMO_ROLES,
   });
-  const mailFiles: string[] = [];
+  const mailFiles: { file: string; to: string }[] = [];
   const capture = await startSmtpCapture({
     onMessage: async (raw) => {
       const file = join(mailDir, `alert-${now.toISOString().replace(/[:.]/g, '-')}-${mailFiles.length + 1}.eml`);
       await writeFile(file, raw, { mode: 0o640 });
-      mailFiles.push(file);
+      mailFiles.push({ file, to: recipientsOf(raw) });
     },
   });
 
   try {
-    const config = await loadConfig({
+    const loaded = await loadConfig({
       configPath: null,
       cwd: outputDir,
       env: {
@@ -63,6 +63,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         LOG_LEVEL: options.logLevel,
       },
     });
+    // Each sample owner in the demo's domain also gets a digest of their own keys, next to the admin digest.
+    const config = { ...loaded, alerts: { ...loaded.alerts, routeToOwners: true, ownerDomains: [DEMO_OWNER_DOMAIN] } };
     const logger = createLogger(config.logLevel);
     options.print(`Demo: auditing ${DEMO_TENANT} on a local C1 simulator (${simulator.url}) with sample keys.\n`);
     // The sample keys are dated from `now`; evaluating at that same instant keeps their ages round.
@@ -73,11 +75,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const show = (path: string): string => (path.startsWith(cwd) ? relative(cwd, path) : path);
     options.print('');
     if (outcome.reportPath) options.print(`Latest report:  ${show(join(config.report.dir, 'latest.json'))}`);
-    options.print(
-      mailFiles.length > 0
-        ? `Captured email: ${mailFiles.map(show).join(', ')}`
-        : 'Captured email: none (nothing was due)',
-    );
+    if (mailFiles.length === 0) options.print('Captured email: none (nothing was due)');
+    else options.print(`Captured email:\n${mailFiles.map(({ file, to }) => `  ${show(file)} (to ${to})`).join('\n')}`);
     return outcome.exitCode;
   } catch (err) {
     if (err instanceof HygieneError) {
@@ -89,4 +88,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     await capture.close();
     await simulator.close();
   }
+}
+
+/** The To: header of a captured message (our own composed mail), for the demo's listing. */
+function recipientsOf(raw: Buffer): string {
+  const header = raw.subarray(0, Math.min(raw.length, 8192)).toString('utf8').split(/\r?\n\r?\n/)[0] ?? '';
+  const to = /^To: (.*(?:\r?\n[ \t].*)*)/im.exec(header)?.[1];
+  return to ? to.replace(/\s+/g, ' ').trim() : 'unknown recipients';
 }

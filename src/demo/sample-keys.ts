@@ -7,6 +7,13 @@ import { DAY_MS as DAY } from '../clock.js';
 
 export const DEMO_TENANT = 'acme.conductor.one';
 
+/**
+ * The e-mail domain of the demo's sample owners: the demo routes alerts to
+ * owners in it (`alerts.ownerDomains`), so each owner's digest is captured
+ * next to the admin digest.
+ */
+export const DEMO_OWNER_DOMAIN = 'acme.example';
+
 export const DEMO_ROLES = [
   { id: '2Ea0Vd1l9mzcOOZw3nBuLiUsXsv', name: 'super_admin', displayName: 'Super Administrator' },
   { id: '2Ea0VeN9RlXqItYFa6obVgoZh8j', name: 'read_only_super_admin', displayName: 'Read-only Super Administrator' },

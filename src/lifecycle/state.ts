@@ -1,12 +1,11 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { HygieneError } from '../errors.js';
 import { errorCode, errorMessage, writeFileAtomic } from '../fs/atomic-write.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { SEVERITIES } from '../severity.js';
-import { emptyState, STATE_VERSION, type LifecycleState } from './types.js';
+import { readStateJson, StateShapeError } from './state-shape.js';
+import { emptyState, type LifecycleState } from './types.js';
 
 export type { LifecycleState } from './types.js';
 
@@ -15,49 +14,12 @@ export const STATE_FILE_NAME = 'state.json';
 const STATE_FILE_MODE = 0o600;
 const STATE_DIR_MODE = 0o700;
 
-const severity = z.enum(SEVERITIES);
-const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a timestamp');
-
-const stateSchema = z.strictObject({
-  version: z.literal(STATE_VERSION),
-  findings: z.record(
-    z.string(),
-    z.strictObject({
-      ruleId: z.string(),
-      credentialId: z.string(),
-      clientId: z.string(),
-      displayName: z.string(),
-      severity,
-      firstSeenAt: isoTime,
-      lastSeenAt: isoTime,
-      lastAlertedAt: isoTime.nullable(),
-      lastAlertedSeverity: severity.nullable(),
-    }),
-  ),
-  resolvedSinceAlert: z.array(
-    z.strictObject({
-      fingerprint: z.string(),
-      ruleId: z.string(),
-      credentialId: z.string(),
-      clientId: z.string(),
-      displayName: z.string(),
-      firstSeenAt: z.string(),
-    }),
-  ),
-  failureStreak: z
-    .strictObject({
-      startedAt: isoTime,
-      lastError: z.string(),
-      noticeSentAt: isoTime.nullable(),
-    })
-    .nullable(),
-  lastDigestAt: isoTime.nullable(),
-});
-
 /**
  * Loads the lifecycle state from `<dir>/state.json`.
  *
- * A missing directory or file is a first run: empty state. A file that is not
+ * A missing directory or file is a first run: empty state. A version-1 file
+ * (written before per-channel delivery records) is migrated in memory and
+ * written back as version 2 by the run's next save. A file that is not
  * JSON, has the wrong shape or an unknown version is moved aside to
  * `state.json.corrupt-<timestamp>` (kept for a human to look at) with a
  * warning, and the run goes on with empty state: losing alert history means
@@ -108,15 +70,12 @@ function parseProblem(text: string): { state: LifecycleState; reason?: undefined
   } catch {
     return { reason: 'not valid JSON' };
   }
-  if (typeof json === 'object' && json !== null && 'version' in json && json.version !== STATE_VERSION) {
-    return { reason: `unknown version ${JSON.stringify(json.version)}` };
+  try {
+    return { state: readStateJson(json) };
+  } catch (error) {
+    if (error instanceof StateShapeError) return { reason: error.message };
+    throw error;
   }
-  const parsed = stateSchema.safeParse(json);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    return { reason: `unexpected shape${first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''}` };
-  }
-  return { state: parsed.data };
 }
 
 /** Writes the state atomically (temp + fsync + rename), creating the directory if needed. */

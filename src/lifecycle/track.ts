@@ -1,6 +1,6 @@
 import type { ResolvedFinding } from '../report/types.js';
 import type { Finding, SuppressedFinding } from '../rules/types.js';
-import type { LifecycleState, TrackedFinding } from './types.js';
+import type { ChannelRecord, LifecycleState, TrackedFinding } from './types.js';
 
 export interface TrackResult {
   /** The input findings with `firstSeenAt` filled from state (`now` for new fingerprints). */
@@ -17,10 +17,10 @@ export interface TrackResult {
  *
  * A suppressed finding is still present (it is not "resolved"), so it keeps
  * its history; it just never becomes due, because only open findings are
- * passed to `selectDue`. A resolved finding is forgotten; if it had been
- * alerted, it is queued in `resolvedSinceAlert` so the next digest can say it
- * is gone. If it comes back before that digest, it is taken off that queue
- * and, being forgotten, is alerted as new.
+ * passed to `selectDue`. A resolved finding is forgotten; every channel that
+ * had been told about it queues it in its `resolvedSinceDelivery`, so that
+ * channel's next message can say it is gone. If it comes back before that
+ * message, it is taken off those queues and, being forgotten, is due as new.
  */
 export function trackFindings(
   state: LifecycleState,
@@ -49,8 +49,6 @@ export function trackFindings(
       severity: finding.severity,
       firstSeenAt,
       lastSeenAt: nowIso,
-      lastAlertedAt: previous?.lastAlertedAt ?? null,
-      lastAlertedSeverity: previous?.lastAlertedSeverity ?? null,
     });
     return { ...finding, firstSeenAt };
   };
@@ -58,39 +56,70 @@ export function trackFindings(
   const nextFindings = findings.map(remember);
   const nextSuppressed = suppressed.map(remember);
 
-  const resolved: ResolvedFinding[] = [];
-  const newlyResolvedAfterAlert: ResolvedFinding[] = [];
+  const resolved = new Map<string, ResolvedFinding>();
   for (const [fingerprint, previous] of Object.entries(state.findings)) {
     if (tracked.has(fingerprint)) continue;
     if (!wasChecked(previous)) {
       tracked.set(fingerprint, previous);
       continue;
     }
-    const gone: ResolvedFinding = {
+    resolved.set(fingerprint, {
       fingerprint,
       ruleId: previous.ruleId,
       credentialId: previous.credentialId,
       clientId: previous.clientId,
       displayName: previous.displayName,
       firstSeenAt: previous.firstSeenAt,
-    };
-    resolved.push(gone);
-    if (previous.lastAlertedAt !== null) newlyResolvedAfterAlert.push(gone);
+    });
   }
 
-  const stillQueued = state.resolvedSinceAlert.filter(
-    (entry) =>
-      !tracked.has(entry.fingerprint) && !newlyResolvedAfterAlert.some((gone) => gone.fingerprint === entry.fingerprint),
-  );
+  const channels = new Map<string, ChannelRecord>();
+  for (const [id, record] of Object.entries(state.channels)) {
+    const next = trackChannel(record, tracked, resolved);
+    if (!isIdle(next)) channels.set(id, next);
+  }
 
   return {
     findings: nextFindings,
     suppressed: nextSuppressed,
-    resolved,
-    state: {
-      ...state,
-      findings: Object.fromEntries(tracked),
-      resolvedSinceAlert: [...stillQueued, ...newlyResolvedAfterAlert],
-    },
+    resolved: [...resolved.values()],
+    state: { ...state, findings: Object.fromEntries(tracked), channels: Object.fromEntries(channels) },
   };
+}
+
+/**
+ * One channel's record after the diff: resolved findings it had been told
+ * about move from `alerted` to its resolved queue; queued ones that are back
+ * leave the queue.
+ */
+function trackChannel(record: ChannelRecord, tracked: ReadonlyMap<string, TrackedFinding>, resolved: ReadonlyMap<string, ResolvedFinding>): ChannelRecord {
+  const newlyResolved: ResolvedFinding[] = [];
+  for (const [fingerprint, gone] of resolved) {
+    if (Object.hasOwn(record.alerted, fingerprint)) newlyResolved.push(gone);
+  }
+  let alerted = record.alerted;
+  if (newlyResolved.length > 0) {
+    const kept = new Map(Object.entries(record.alerted));
+    for (const gone of newlyResolved) kept.delete(gone.fingerprint);
+    alerted = Object.fromEntries(kept);
+  }
+  const renewed = new Set(newlyResolved.map((gone) => gone.fingerprint));
+  const stillQueued = record.resolvedSinceDelivery.filter((entry) => !tracked.has(entry.fingerprint) && !renewed.has(entry.fingerprint));
+  if (newlyResolved.length === 0 && stillQueued.length === record.resolvedSinceDelivery.length) return record;
+  return { ...record, alerted, resolvedSinceDelivery: [...stillQueued, ...newlyResolved] };
+}
+
+/** A record with nothing in it: dropped, so owners who have left do not accumulate in the state. */
+function isIdle(record: ChannelRecord): boolean {
+  return (
+    record.resolvedSinceDelivery.length === 0 &&
+    record.pending === null &&
+    record.failureNotice === null &&
+    !hasAnyKey(record.alerted)
+  );
+}
+
+function hasAnyKey(record: Record<string, unknown>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }

@@ -29,8 +29,10 @@ export interface RemediateDeps {
   print: (text: string) => void;
   /** One error line for a person (stderr). */
   printError: (text: string) => void;
-  /** Default: JSON lines on stderr at the configured level. */
+  /** Default: JSON lines at the configured level to `logDestination`. */
   logger?: Logger;
+  /** Where the default logger writes; default the process's stderr. */
+  logDestination?: Parameters<typeof createLogger>[1];
 }
 
 /**
@@ -52,7 +54,7 @@ export async function runRemediate(options: RemediateOptions, deps: RemediateDep
   } catch (error) {
     return failed(error, deps);
   }
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  const logger = deps.logger ?? createLogger(config.logLevel, deps.logDestination);
   try {
     if (options.apply === null) return await plan(config, options.planOut, logger, deps);
     return await apply(config, options.apply, logger, deps);

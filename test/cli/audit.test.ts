@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/report/types.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { runCli } from '../helpers/cli.js';
+import { launchCli, logLines, runCli } from '../helpers/cli.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { AS_OF, FIXTURE_KEYS, FIXTURE_ROLES, fixtureItems } from './fixture-tenant.js';
 
@@ -325,7 +325,8 @@ describe('usage and configuration errors exit 2 and fetch nothing', () => {
   ])('%j', async (args, message) => {
     const result = await runCli(args, { env: env() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(message);
+    expect(result.errorText).toMatch(message);
+    expect(result.errors).toEqual([expect.objectContaining({ code: 'USAGE' })]);
     expect(sim.requests).toHaveLength(0);
   });
 
@@ -396,5 +397,37 @@ describe('validate, --help, --version', () => {
     expect(version.code).toBe(0);
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(version.stdout.trim()).toBe(`c1-credential-hygiene ${pkg.version}`);
+  });
+});
+
+/** The executable itself, launched as users and cron do: a few smoke tests; everything else above runs in process. */
+describe('the c1-hygiene executable', () => {
+  it('prints its version and its help', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const version = await launchCli(['--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout.trim()).toBe(`c1-credential-hygiene ${pkg.version}`);
+    const help = await launchCli(['audit', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: c1-hygiene audit \[--config FILE\]/);
+  });
+
+  it('audits, writing the report and JSON log lines only', async () => {
+    const result = await launchCli(['audit', '--as-of', AS_OF], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('key open-cidr');
+    expect((await readLatest()).summary.clientsScanned).toBe(FIXTURE_KEYS.length - 1);
+    const lines = logLines(result.stderr);
+    expect(lines.filter((line) => 'text' in line)).toEqual([]);
+    expect(lines.some((line) => line.msg === 'audit finished')).toBe(true);
+  });
+
+  it('exits 2 on a usage error, saying so in a JSON line', async () => {
+    const result = await launchCli(['audit', '--dryrun'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(logLines(result.stderr)).toEqual([
+      expect.objectContaining({ level: 50, code: 'USAGE', msg: expect.stringMatching(/^unknown option --dryrun; did you mean --dry-run\?/) }),
+    ]);
+    expect(sim.requests).toHaveLength(0);
   });
 });

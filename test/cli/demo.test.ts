@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/report/types.js';
 import { RULE_IDS } from '../../src/rules/ids.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { launchCli, type CliResult } from '../helpers/cli.js';
 
 describe('demo', () => {
   let dir: string;
@@ -14,7 +14,7 @@ describe('demo', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'c1-hygiene-demo-'));
     // No C1 or SMTP variables at all: the demo brings its own peers.
-    result = await runCli(['demo', '--output-dir', join(dir, 'out')], { cwd: dir, env: {} });
+    result = await launchCli(['demo', '--output-dir', join(dir, 'out')], { cwd: dir, env: {} });
   });
 
   afterAll(async () => {
@@ -45,7 +45,7 @@ describe('demo', () => {
   });
 
   it('starts fresh each time, so a second demo sends the alert again', async () => {
-    const again = await runCli(['demo', '--output-dir', join(dir, 'out')], { cwd: dir, env: {} });
+    const again = await launchCli(['demo', '--output-dir', join(dir, 'out')], { cwd: dir, env: {} });
     expect(again.code).toBe(0);
     expect(await readdir(join(dir, 'out', 'mail'))).toHaveLength(2);
   });

@@ -34,6 +34,8 @@ describe('loadConfig defaults', () => {
         minSeverity: 'medium',
         renotifyAfterDays: 7,
         email: { to: [], from: null, smtpUrl: null, timeoutMs: 15_000, retries: 2 },
+        routeToOwners: false,
+        ownerDomains: [],
         slack: { webhookUrl: null, timeoutMs: 10_000, maxRetries: 3, deadlineMs: 60_000 },
         webhook: { url: null, secret: null, timeoutMs: 10_000, maxRetries: 3, deadlineMs: 60_000 },
       },

@@ -161,7 +161,7 @@ describe('resolved findings and a failed delivery', () => {
     expect(failed.code, failed.stderr).toBe(4);
     expect(refusing.received).toHaveLength(0);
     expect((await workspace.latestReport()).resolved.map((r) => pairKey(r.clientId, r.ruleId)).sort()).toEqual(REPORTS_JOB_PAIRS);
-    expect((await workspace.state()).resolvedSinceAlert).toHaveLength(2);
+    expect((await workspace.state()).channels.email?.resolvedSinceDelivery).toHaveLength(2);
 
     const delivered = await workspace.audit({ asOf: afterT0(1, 5), smtpUrl: good.url() });
     expect(delivered.code, delivered.stderr).toBe(0);
@@ -169,7 +169,7 @@ describe('resolved findings and a failed delivery', () => {
     const text = good.received[1]!.parsed.text ?? '';
     expect(mailedPairs(text)).toEqual([...NEW_ROBOT_DUE].sort());
     expect(mailedResolvedPairs(text)).toEqual(REPORTS_JOB_PAIRS);
-    expect((await workspace.state()).resolvedSinceAlert).toEqual([]);
+    expect((await workspace.state()).channels.email?.resolvedSinceDelivery).toEqual([]);
   });
 });
 
@@ -177,6 +177,8 @@ async function expectNothingDelivered(ws: Workspace): Promise<void> {
   const state = await ws.state();
   const tracked = Object.values(state.findings);
   expect(tracked.length).toBeGreaterThan(0);
-  expect(tracked.filter((finding) => finding.lastAlertedAt !== null || finding.lastAlertedSeverity !== null)).toEqual([]);
-  expect(state.lastDigestAt).toBeNull();
+  // Planned (saved before sending, with its delivery id) but nothing recorded as delivered.
+  expect(state.channels.email?.alerted).toEqual({});
+  expect(state.channels.email?.lastDeliveryAt).toBeNull();
+  expect(state.channels.email?.pending).not.toBeNull();
 }

@@ -72,7 +72,7 @@ describe('digest: what is due, run after run', () => {
     for (const clientId of [clientIdOf('deploy-bot'), clientIdOf('reports-job')]) expect(String(first.parsed.html)).toContain(clientId);
     expect(String(first.parsed.html)).not.toContain(clientIdOf('legacy-sync'));
     const state = await workspace.state();
-    expect(Object.values(state.findings).filter((f) => f.lastAlertedAt === T0)).toHaveLength(4);
+    expect(Object.values(state.channels.email?.alerted ?? {}).filter((entry) => entry.at === T0)).toHaveLength(4);
 
     await auditOk(T0);
     expect(sink.received).toHaveLength(1);

@@ -75,7 +75,7 @@ describe('audit --dry-run with email configured', () => {
 
     // Nothing due: no alert would be sent.
     const quiet = await dryRun(T0);
-    expect(quiet.dryRun).toEqual({ alert: null, due: 0 });
+    expect(quiet.dryRun).toEqual({ alert: null, due: 0, channels: [] });
 
     workspace.sim.setPersonalClients([...baseKeys(), newRobot()]);
     const before = await workspace.snapshot();

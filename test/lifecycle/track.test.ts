@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { markAlerted } from '../../src/lifecycle/due.js';
+import { markDelivered } from '../../src/lifecycle/due.js';
 import { trackFindings } from '../../src/lifecycle/track.js';
-import { emptyState } from '../../src/lifecycle/types.js';
+import { channelRecord, emptyState, type LifecycleState } from '../../src/lifecycle/types.js';
+import type { Finding } from '../../src/rules/types.js';
 import { daysAfter, finding, suppressedFinding, T0 } from './sample-findings.js';
 
 const a = finding({ credentialId: 'a' });
 const b = finding({ credentialId: 'b', ruleId: 'unused', severity: 'medium' });
+
+const markAlerted = (state: LifecycleState, due: Finding[], now: Date, channel = 'email'): LifecycleState => markDelivered(state, channel, due, now);
+const queue = (state: LifecycleState, channel = 'email'): string[] => channelRecord(state, channel).resolvedSinceDelivery.map((entry) => entry.fingerprint);
 
 describe('trackFindings', () => {
   it('stamps new fingerprints with now and keeps firstSeenAt of known ones', () => {
@@ -14,9 +18,8 @@ describe('trackFindings', () => {
     expect(first.state.findings[a.fingerprint]).toMatchObject({
       firstSeenAt: T0.toISOString(),
       lastSeenAt: T0.toISOString(),
-      lastAlertedAt: null,
-      lastAlertedSeverity: null,
     });
+    expect(first.state.channels).toEqual({});
 
     const later = daysAfter(T0, 3);
     const second = trackFindings(first.state, [a, b], [], later);
@@ -53,7 +56,7 @@ describe('trackFindings', () => {
     ]);
     expect(Object.keys(second.state.findings)).toEqual([a.fingerprint]);
     // Never alerted, so nothing to tell recipients about.
-    expect(second.state.resolvedSinceAlert).toEqual([]);
+    expect(second.state.channels).toEqual({});
   });
 
   it('does not count a suppressed finding as resolved, keeps its history, and stamps its firstSeenAt', () => {
@@ -62,32 +65,44 @@ describe('trackFindings', () => {
     const second = trackFindings(alerted, [], [suppressedFinding({ credentialId: 'a' })], daysAfter(T0, 1));
     expect(second.resolved).toEqual([]);
     expect(second.suppressed[0]?.firstSeenAt).toBe(T0.toISOString());
-    expect(second.state.findings[a.fingerprint]).toMatchObject({ lastAlertedAt: T0.toISOString(), lastAlertedSeverity: 'high' });
-    expect(second.state.resolvedSinceAlert).toEqual([]);
+    expect(channelRecord(second.state, 'email').alerted[a.fingerprint]).toEqual({ at: T0.toISOString(), severity: 'high' });
+    expect(queue(second.state)).toEqual([]);
   });
 
-  it('lists an alerted finding that is gone once in resolvedSinceAlert, until markAlerted clears it', () => {
+  it('queues an alerted finding that is gone once on each channel that was told about it, until that channel delivers', () => {
     const first = trackFindings(emptyState(), [a, b], [], T0);
-    const alerted = markAlerted(first.state, [a, b], T0);
+    const alerted = markAlerted(markAlerted(first.state, [a, b], T0), [a], T0, 'owner:u1');
 
     const gone = trackFindings(alerted, [b], [], daysAfter(T0, 1));
-    expect(gone.state.resolvedSinceAlert.map((entry) => entry.fingerprint)).toEqual([a.fingerprint]);
+    expect(queue(gone.state)).toEqual([a.fingerprint]);
+    expect(queue(gone.state, 'owner:u1')).toEqual([a.fingerprint]);
+    expect(Object.hasOwn(channelRecord(gone.state, 'email').alerted, a.fingerprint)).toBe(false);
 
     const stillGone = trackFindings(gone.state, [b], [], daysAfter(T0, 2));
     expect(stillGone.resolved).toEqual([]);
-    expect(stillGone.state.resolvedSinceAlert.map((entry) => entry.fingerprint)).toEqual([a.fingerprint]);
+    expect(queue(stillGone.state)).toEqual([a.fingerprint]);
 
     const cleared = markAlerted(stillGone.state, [], daysAfter(T0, 2));
-    expect(cleared.resolvedSinceAlert).toEqual([]);
+    expect(queue(cleared)).toEqual([]);
+    // The owner's channel did not deliver: its queue stays.
+    expect(queue(cleared, 'owner:u1')).toEqual([a.fingerprint]);
+  });
+
+  it('drops a channel record that holds nothing any more', () => {
+    const alerted = markAlerted(trackFindings(emptyState(), [a], [], T0).state, [a], T0, 'owner:u1');
+    const gone = trackFindings(alerted, [], [], daysAfter(T0, 1));
+    const told = markAlerted(gone.state, [], daysAfter(T0, 1), 'owner:u1');
+    expect(Object.keys(trackFindings(told, [], [], daysAfter(T0, 2)).state.channels)).toEqual([]);
   });
 
   it('takes a finding off the resolved queue when it comes back', () => {
     const alerted = markAlerted(trackFindings(emptyState(), [a], [], T0).state, [a], T0);
     const gone = trackFindings(alerted, [], [], daysAfter(T0, 1));
-    expect(gone.state.resolvedSinceAlert).toHaveLength(1);
+    expect(queue(gone.state)).toHaveLength(1);
     const back = trackFindings(gone.state, [a], [], daysAfter(T0, 2));
-    expect(back.state.resolvedSinceAlert).toEqual([]);
-    expect(back.state.findings[a.fingerprint]).toMatchObject({ firstSeenAt: daysAfter(T0, 2).toISOString(), lastAlertedAt: null });
+    expect(queue(back.state)).toEqual([]);
+    expect(back.state.findings[a.fingerprint]).toMatchObject({ firstSeenAt: daysAfter(T0, 2).toISOString() });
+    expect(Object.hasOwn(channelRecord(back.state, 'email').alerted, a.fingerprint)).toBe(false);
   });
 
   it('treats a fingerprint named __proto__ as data', () => {

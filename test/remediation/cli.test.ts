@@ -2,8 +2,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand, USAGE } from '../../src/cli/args.js';
+import { main } from '../../src/cli/main.js';
+import { systemClock } from '../../src/clock.js';
 import { runCli } from '../helpers/cli.js';
+
+async function inProcess(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    env: {},
+    cwd,
+    stdout: { write: (text: string) => void (stdout += text) },
+    stderr: { write: (text: string) => void (stderr += text), isTTY: true },
+    clock: systemClock,
+  });
+  return { code, stdout, stderr };
+}
 
 describe('remediate on the command line', () => {
   let dir: string;
@@ -14,24 +28,19 @@ describe('remediate on the command line', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('--help says the plan is the dry run and that deletions cannot be undone', () => {
-    expect(USAGE).toContain('remediate');
-    expect(USAGE).toContain('The plan is the dry run: nothing is deleted until it is applied.');
-    expect(USAGE).toContain('remediate --apply PLAN');
-    expect(USAGE).toContain('Deleted keys cannot be restored.');
+  it('--help says the plan is the dry run and that deletions cannot be undone', async () => {
+    const help = await inProcess(['remediate', '--help'], dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('The plan is the dry run: nothing is deleted until it is applied');
+    expect(help.stdout).toContain('remediate [--config FILE] --apply PLAN');
+    expect(help.stdout).toContain('Deleted keys cannot be restored.');
   });
 
-  it('parses its options and refuses those of other commands', () => {
-    expect(parseCommand(['remediate'])).toEqual({ name: 'remediate', configPath: null, planOut: null, apply: null });
-    expect(parseCommand(['remediate', '--apply', 'p.json', '--config', 'c.json'])).toEqual({
-      name: 'remediate',
-      configPath: 'c.json',
-      planOut: null,
-      apply: 'p.json',
-    });
-    expect(() => parseCommand(['remediate', '--dry-run'])).toThrow('--dry-run does not apply to "remediate"');
-    expect(() => parseCommand(['remediate', '--apply='])).toThrow('--apply needs the path of a plan file');
-    expect(() => parseCommand(['audit', '--apply', 'p.json'])).toThrow('--apply does not apply to "audit"');
+  it('refuses flags of other commands and empty paths', async () => {
+    expect((await inProcess(['remediate', '--dry-run'], dir)).code).toBe(2);
+    const empty = await inProcess(['remediate', '--apply='], dir);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--apply needs the path of a plan file');
   });
 
   it('smoke: the built CLI plans nothing with the default config', async () => {

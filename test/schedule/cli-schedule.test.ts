@@ -134,9 +134,9 @@ describe('c1-hygiene schedule', () => {
       const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, healthPort: port });
 
       expect(await running.exited).toBe(2);
-      const printed = logLines(running.stderr()).find((line) => typeof line.text === 'string' && line.text.startsWith('c1-hygiene: '));
-      expect(printed?.text).toContain(`:${port} `);
-      expect(printed?.text).toContain('schedule.healthPort');
+      const printed = logLines(running.stderr()).find((line) => line.level === 50 && line.code === 'HEALTH_LISTEN_FAILED');
+      expect(printed?.msg).toContain(`:${port} `);
+      expect(printed?.msg).toContain('schedule.healthPort');
       expect(logged(running, 'audit started')).toBe(false);
       expect(await reports()).toEqual([]);
     } finally {
