@@ -118,7 +118,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Without --apply: audits read-only (no report, no state, no alert) and writes a plan of keys\n' +
       'to delete: keys with an open, unsuppressed finding of a rule in remediation.rules (none by\n' +
       'default), at most remediation.maxDeletes, worst first; then prints it as a table.\n' +
-      'The plan is the dry run: nothing is deleted until it is applied, so there is no --dry-run.\n' +
+      'The plan is the dry run (no separate flag): nothing is deleted until it is applied.\n' +
       'With --apply PLAN: refuses a plan older than 24 h, edited, or made for another tenant or\n' +
       'scope; otherwise lists the keys again and deletes each planned key still unchanged\n' +
       '(clientId, expiresTime, lastUsedAt), skipping the others with the reason, and writes\n' +

@@ -140,7 +140,7 @@ describe('errors on stderr', () => {
     const stderr = sink(true);
     const code = await main(['adit'], { env: {}, cwd: dir, stdout, stderr, clock: () => new Date() });
     expect(code).toBe(2);
-    expect(stderr.text).toBe('c1-hygiene: unknown command "adit"; did you mean "audit"? (commands: audit, schedule, validate, demo, rules)\nRun "c1-hygiene --help" for usage.\n');
+    expect(stderr.text).toBe('c1-hygiene: unknown command "adit"; did you mean "audit"? (commands: audit, schedule, validate, demo, rules, remediate)\nRun "c1-hygiene --help" for usage.\n');
   });
 });
 

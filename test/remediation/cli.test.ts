@@ -31,7 +31,7 @@ describe('remediate on the command line', () => {
   it('--help says the plan is the dry run and that deletions cannot be undone', async () => {
     const help = await inProcess(['remediate', '--help'], dir);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('The plan is the dry run: nothing is deleted until it is applied');
+    expect(help.stdout).toContain('The plan is the dry run (no separate flag): nothing is deleted until it is applied');
     expect(help.stdout).toContain('remediate [--config FILE] --apply PLAN');
     expect(help.stdout).toContain('Deleted keys cannot be restored.');
   });
