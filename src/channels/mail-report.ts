@@ -37,7 +37,7 @@ export async function reportForMail(delivery: DigestDelivery, maxBytes = ATTACHM
     return { kind: 'not-attached', reason: `the HTML report could not be read${typeof code === 'string' ? ` (${code})` : ''}`, path };
   }
   if (content === null) {
-    return { kind: 'not-attached', reason: `the HTML report is larger than the ${formatMegabytes(maxBytes)} attachment limit`, path };
+    return { kind: 'not-attached', reason: `the HTML report is larger than the ${formatSize(maxBytes)} attachment limit`, path };
   }
   return { kind: 'attached', attachment: { filename: attachmentName(delivery.asOf), contentType: 'text/html; charset=utf-8', content } };
 }
@@ -63,12 +63,14 @@ async function readAtMost(path: string, maxBytes: number): Promise<Buffer | null
 
 /** `c1-hygiene-report-20261126T0700Z.html`: built from our own timestamp only, as it ends up in a MIME header. */
 export function attachmentName(asOf: string): string {
-  const time = Date.parse(asOf);
+  // Only an ISO time: Date.parse reads much else ("x 1" is a date in 2001).
+  const time = /^\d{4}-\d{2}-\d{2}T/.test(asOf) ? Date.parse(asOf) : Number.NaN;
   if (Number.isNaN(time)) return 'c1-hygiene-report.html';
   const stamp = new Date(time).toISOString().slice(0, 16).replace(/[-:]/g, '');
   return `c1-hygiene-report-${stamp}Z.html`;
 }
 
-function formatMegabytes(bytes: number): string {
-  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+function formatSize(bytes: number): string {
+  const megabytes = bytes / (1024 * 1024);
+  return megabytes >= 1 ? `${Math.round(megabytes * 10) / 10} MB` : `${bytes}-byte`;
 }

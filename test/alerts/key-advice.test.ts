@@ -13,7 +13,6 @@ const POLICY = { maxLifetimeDays: 90 };
 const EXPIRY = 'an expiry at most 90 days away';
 const IPS = '"Limit source IPs" listing only the valid addresses or narrow CIDRs';
 const SCOPE = 'the narrowest scope that works';
-const ACTIVE_OWNER = 'create a replacement key owned by an active user';
 
 interface Row {
   rules: string[];
