@@ -34,7 +34,9 @@ export type ErrorCode =
   | 'HEALTH_LISTEN_FAILED'
   | 'RUN_LOCKED'
   | 'LISTING_TOO_LARGE'
-  | 'SMTP_TIMEOUT';
+  | 'SMTP_TIMEOUT'
+  | 'REMEDIATION_PLAN_REFUSED'
+  | 'REMEDIATION_WRITE_FAILED';
 
 const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   USAGE: EXIT.usage,
@@ -64,6 +66,9 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   // A listing beyond a configured bound (keys, page token size, bytes): stopped before memory runs out.
   LISTING_TOO_LARGE: EXIT.auditFailed,
   SMTP_TIMEOUT: EXIT.alertDeliveryFailed,
+  // A plan that is stale, edited, or for another tenant or scope: refused before anything is deleted.
+  REMEDIATION_PLAN_REFUSED: EXIT.usage,
+  REMEDIATION_WRITE_FAILED: EXIT.auditFailed,
 };
 
 export class HygieneError extends Error {

@@ -138,9 +138,10 @@ async function runAuditUnlocked(request: AuditRequest, deps: AuditDependencies):
 
 /**
  * Everything up to the report object: fetch, normalise, evaluate, and diff
- * against the remembered findings. Writes nothing; throws on failure.
+ * against the remembered findings. Writes nothing; throws on failure. With
+ * `dryRun` the state is only read, never repaired (`remediate` plans this way).
  */
-async function assemble(
+export async function assemble(
   { config, dryRun }: AuditRequest,
   context: { runId: string; startedAt: Date; now: Date; logger: Logger; clock: Clock },
 ): Promise<{ report: AuditReport; state: LifecycleState }> {
@@ -200,7 +201,7 @@ function logWarnings(report: AuditReport, logger: Logger): void {
 }
 
 /** The tenant named in reports and mails: the host in the client ID, else the API URL's. */
-function tenantOf(config: AppConfig): string {
+export function tenantOf(config: AppConfig): string {
   return config.c1.apiUrl ? tenantFor(config.c1.clientId, config.c1.apiUrl) : (config.c1.clientId ?? 'unknown tenant');
 }
 

@@ -238,6 +238,21 @@ export class C1Client {
     return owners;
   }
 
+  /**
+   * Revokes one personal client: `DELETE /api/v1/iam/personal_clients/{id}`
+   * with the JSON body `{}` C1 documents. Retried like the listing (429/5xx,
+   * network errors; a 401 fetches a new token once). Resolves on any 2xx and
+   * throws a HygieneError otherwise: C1_FORBIDDEN (403), C1_NOT_FOUND (404,
+   * the key is gone; `details.attempts` > 1 means an earlier attempt may
+   * have deleted it), C1_HTTP_ERROR, or a transport error.
+   */
+  async deletePersonalClient(id: string): Promise<{ attempts: number }> {
+    const url = new URL(`${this.#baseUrl}${PATHS.personalClients}/${encodeURIComponent(id)}`);
+    const req: HttpRequest = { method: 'DELETE', url, headers: { 'content-type': 'application/json' }, body: '{}' };
+    const response = await this.#call(req);
+    return { attempts: response.attempts };
+  }
+
   async close(): Promise<void> {
     await this.#http.close();
   }
@@ -359,11 +374,18 @@ export class C1Client {
     });
   }
 
-  /**
-   * An API call with a bearer token. A 401 means the token expired or was
-   * revoked: fetch a new one once and try again; a second 401 is final.
-   */
+  /** An API call whose answer is JSON, with the body's size for the listing bounds. */
   async #callJson(req: HttpRequest): Promise<JsonReply> {
+    const response = await this.#call(req);
+    return { value: parseJsonBody(response, req), bytes: Buffer.byteLength(response.body, 'utf8') };
+  }
+
+  /**
+   * Sends with a bearer token; any non-2xx answer becomes a HygieneError. A
+   * 401 means the token expired or was revoked: fetch a new one once and try
+   * again; a second 401 is final.
+   */
+  async #call(req: HttpRequest): Promise<HttpResponse> {
     let { response, token } = await this.#authorizedSend(req);
     if (response.status === 401) {
       if (!this.#tokens.refreshable) {
@@ -375,7 +397,7 @@ export class C1Client {
       if (response.status === 401) throw this.#tokenRefused(req, response, token, 'a freshly issued token was refused too');
     }
     if (response.status < 200 || response.status > 299) throw this.#http.statusError(response, req, [token]);
-    return { value: parseJsonBody(response, req), bytes: Buffer.byteLength(response.body, 'utf8') };
+    return response;
   }
 
   async #authorizedSend(req: HttpRequest): Promise<{ response: HttpResponse; token: string }> {

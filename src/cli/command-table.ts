@@ -130,4 +130,30 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: () => import('./commands/rules.js'),
   },
+  {
+    name: 'remediate',
+    summary: 'Plan the deletion of dead keys, then apply exactly a reviewed plan.',
+    usage: ['remediate [--config FILE] [--plan-out FILE]', 'remediate [--config FILE] --apply PLAN'],
+    description:
+      'Without --apply: audits read-only (no report, no state, no alert) and writes a plan of keys\n' +
+      'to delete: keys with an open, unsuppressed finding of a rule in remediation.rules (none by\n' +
+      'default), at most remediation.maxDeletes, worst first; then prints it as a table.\n' +
+      'The plan is the dry run (no separate flag): nothing is deleted until it is applied.\n' +
+      'With --apply PLAN: refuses a plan older than 24 h, edited, or made for another tenant or\n' +
+      'scope; otherwise lists the keys again and deletes each planned key still unchanged\n' +
+      '(clientId, expiresTime, lastUsedAt), skipping the others with the reason, and writes\n' +
+      '<report dir>/remediation-<ts>.json. Deleted keys cannot be restored.',
+    flags: [
+      CONFIG,
+      { name: 'plan-out', type: 'string', value: 'FILE', description: 'where the plan goes', default: '<report dir>/remediation-plan-<ts>.json' },
+      { name: 'apply', type: 'string', value: 'PLAN', description: 'apply this plan file instead of making one' },
+    ],
+    exitCodes: [
+      [0, 'plan written (nothing deleted), or plan applied'],
+      [2, 'usage or configuration error, or the plan was refused (nothing deleted)'],
+      [3, 'C1 could not be listed (nothing deleted), a deletion failed, or the record could not be written'],
+      [4, 'plan applied and recorded, but the message about it was not delivered'],
+    ],
+    load: () => import('./commands/remediate.js'),
+  },
 ];

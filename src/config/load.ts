@@ -229,6 +229,7 @@ function resolveConfig(file: ConfigFile, env: EnvSettings, cwd: string, source: 
       healthPort: file.schedule.healthPort,
       healthHost: file.schedule.healthHost,
     },
+    remediation: { rules: [...file.remediation.rules], maxDeletes: file.remediation.maxDeletes },
     logLevel: env.logLevel?.value ?? DEFAULT_LOG_LEVEL,
   };
   return { config, problems };

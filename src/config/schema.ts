@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { clientIdProblem } from '../c1/credentials.js';
 import { DEFAULT_REPORT_FORMATS, REPORT_FORMATS } from '../report/formats.js';
+import { DEFAULT_MAX_DELETES, REMEDIABLE_RULE_IDS } from '../remediation/rule-ids.js';
 import { RULE_IDS } from '../rules/ids.js';
 import { SEVERITIES } from '../severity.js';
 import { ownerDomainProblem } from '../channels/owner-address.js';
@@ -317,6 +318,25 @@ const scheduleSection = section(
   'The `schedule` command.',
 );
 
+const remediableRuleId = z.enum(REMEDIABLE_RULE_IDS, {
+  error: (issue) =>
+    typeof issue.input === 'string'
+      ? `rule ${quote(issue.input)} cannot plan deletions (allowed: ${REMEDIABLE_RULE_IDS.join(', ')})`
+      : `must be a rule id (allowed: ${REMEDIABLE_RULE_IDS.join(', ')})`,
+});
+
+const remediationSection = section(
+  {
+    rules: list(remediableRuleId, 'of rule ids')
+      .default([])
+      .describe(
+        `Rules whose open, unsuppressed findings put a key into the plan of \`remediate\` (allowed: ${REMEDIABLE_RULE_IDS.join(', ')}). Empty (the default): nothing is ever planned.`,
+      ),
+    maxDeletes: integer(1, 1000, DEFAULT_MAX_DELETES, 'Most keys one plan deletes; the worst are planned first.'),
+  },
+  'The `remediate` command: which keys a plan may delete. Deleted keys cannot be restored.',
+);
+
 export const configFileSchema = z
   .strictObject(
     {
@@ -352,6 +372,7 @@ export const configFileSchema = z
         'State kept between runs.',
       ),
       schedule: scheduleSection,
+      remediation: remediationSection,
     },
     { error: 'must be a JSON object' },
   )

@@ -104,5 +104,11 @@ export interface AppConfig {
     /** Address the health listener binds; default 0.0.0.0. */
     healthHost: string;
   };
+  /** The `remediate` command. */
+  remediation: {
+    /** Rule ids whose findings may plan a deletion; empty = nothing is planned. */
+    rules: string[];
+    maxDeletes: number;
+  };
   logLevel: string;
 }

@@ -18,6 +18,10 @@ export type SimulatorRoute =
   | 'introspect'
   | 'user'
   | 'search_users'
+  /** `GET /api/v1/iam/personal_clients/{id}` */
+  | 'personal_client'
+  /** `DELETE /api/v1/iam/personal_clients/{id}` */
+  | 'delete_personal_client'
   | 'unknown';
 
 /** Which requests a fault applies to; `any` matches every route. */
@@ -57,11 +61,17 @@ export type FaultSpec = Fault & {
   route?: FaultRoute;
   /** How many matching requests it applies to; default 1. */
   times?: number;
+  /**
+   * Only requests about this one key (`/api/v1/iam/personal_clients/{id}`)
+   * match, so one key's delete can fail while the others succeed.
+   */
+  credentialId?: string;
 };
 
 interface QueuedFault {
   fault: Fault;
   route: FaultRoute;
+  credentialId: string | undefined;
   remaining: number;
 }
 
@@ -69,14 +79,16 @@ export class FaultQueue {
   readonly #queue: QueuedFault[] = [];
 
   add(spec: FaultSpec): void {
-    const { route = 'any', times = 1, ...fault } = spec;
+    const { route = 'any', times = 1, credentialId, ...fault } = spec;
     if (!Number.isInteger(times) || times < 1) throw new RangeError(`fault "times" must be a positive integer, got ${times}`);
-    this.#queue.push({ fault: fault as Fault, route, remaining: times });
+    this.#queue.push({ fault: fault as Fault, route, credentialId, remaining: times });
   }
 
-  /** The fault for this request, if any, counting it as used. */
-  take(route: SimulatorRoute): Fault | null {
-    const index = this.#queue.findIndex((q) => q.route === 'any' || q.route === route);
+  /** The fault for this request (about key `credentialId`, if any), counting it as used. */
+  take(route: SimulatorRoute, credentialId?: string): Fault | null {
+    const index = this.#queue.findIndex(
+      (q) => (q.route === 'any' || q.route === route) && (q.credentialId === undefined || q.credentialId === credentialId),
+    );
     if (index < 0) return null;
     const queued = this.#queue[index]!;
     queued.remaining -= 1;

@@ -5,6 +5,7 @@ import { generateCredential, type GeneratedCredential, type PublicEd25519Jwk } f
 import { FaultQueue, type Fault, type FaultSpec, type SimulatorRoute } from './faults.js';
 import { decodePageToken, encodePageToken, slicePage } from './paging.js';
 import { BadRequest, checkQuery, parsePersonalClientSearch, parseUserSearch } from './requests.js';
+import { deleteBodyProblem, indexOfPersonalClient, personalClientIdOf } from './personal-client-item.js';
 import { BUILTIN_ROLES } from './roles.js';
 import { TokenAuthority, TokenRefusal } from './tokens.js';
 import { defaultUser, indexUsers, ownerIds } from './users.js';
@@ -89,6 +90,8 @@ export interface Simulator {
   setPersonalClients(list: readonly unknown[]): void;
   /** Replaces the users; null goes back to the default (an enabled user for every owner). */
   setUsers(list: readonly unknown[] | null): void;
+  /** What the listing serves right now (a DELETE removes the key from it). */
+  personalClients(): unknown[];
   setRoles(list: readonly unknown[]): void;
   setLatency(ms: number): void;
   setTokenTtl(seconds: number): void;
@@ -118,6 +121,8 @@ const QUERY_PARAMETERS: Record<Exclude<SimulatorRoute, 'unknown'>, readonly stri
   introspect: [],
   user: [],
   search_users: [],
+  personal_client: [],
+  delete_personal_client: [],
 };
 
 /** gRPC status codes C1 puts in its JSON error bodies. */
@@ -221,7 +226,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     userPathId: string | undefined,
     body: string,
   ): Promise<void> {
-    const fault = faults.take(route);
+    const itemId = route === 'personal_client' || route === 'delete_personal_client' ? personalClientIdOf(url.pathname) : null;
+    const fault = faults.take(route, itemId ?? undefined);
     let delay = latencyMs;
     if (fault?.kind === 'delay') delay += fault.ms;
     if (!(await wait(delay)) || res.destroyed) return;
@@ -249,6 +255,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           return serveUser(res, userPathId ?? '');
         case 'search_users':
           return searchUsers(req, body, res, repeatPageToken);
+        case 'personal_client': {
+          const index = indexOfPersonalClient(personalClients, itemId!);
+          if (index < 0) return sendError(res, 404, 'personal client not found');
+          return sendJson(res, 200, { personalClient: personalClients[index] });
+        }
+        case 'delete_personal_client': {
+          const problem = deleteBodyProblem(req.headers['content-type'], body);
+          if (problem !== null) return sendError(res, 400, problem);
+          const index = indexOfPersonalClient(personalClients, itemId!);
+          if (index < 0) return sendError(res, 404, 'personal client not found');
+          // Revoked keys leave the listing at once, as they leave C1's UI.
+          personalClients = personalClients.filter((_, position) => position !== index);
+          return sendJson(res, 200, {});
+        }
       }
     } catch (err) {
       if (err instanceof BadRequest) return sendError(res, 400, err.message);
@@ -471,6 +491,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       givenUsers = list === null ? null : [...list];
       userDirectory = null;
     },
+    personalClients: () => [...personalClients],
     setRoles: (list) => {
       roles = [...list];
     },
@@ -502,6 +523,10 @@ function routeOf(method: string, path: string): { route: SimulatorRoute; userPat
   if (method === 'GET' && path === '/api/v1/iam/roles') return { route: 'roles' };
   if (method === 'GET' && path === '/api/v1/auth/introspect') return { route: 'introspect' };
   if (method === 'POST' && path === '/api/v1/search/users') return { route: 'search_users' };
+  if (personalClientIdOf(path) !== null) {
+    if (method === 'GET') return { route: 'personal_client' };
+    if (method === 'DELETE') return { route: 'delete_personal_client' };
+  }
   const user = /^\/api\/v1\/users\/([^/]+)$/.exec(path);
   if (method === 'GET' && user) return { route: 'user', userPathId: decodeURIComponent(user[1]!) };
   return { route: 'unknown' };

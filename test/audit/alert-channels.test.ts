@@ -74,7 +74,9 @@ describe('a failed audit', () => {
     const { outcome } = await audit({}, false);
     expect(outcome.exitCode).toBe(3);
     expect(outcome.error?.message).toContain('503');
-    expect(existsSync(join(dir, 'state'))).toBe(false);
+    // The run lock lives in the state directory (and is gone once released); no state file is written.
+    expect(existsSync(join(dir, 'state', 'state.json'))).toBe(false);
+    if (existsSync(join(dir, 'state'))) expect(await readdir(join(dir, 'state'))).toEqual([]);
   });
 
   it('with e-mail configured records the streak', async () => {

@@ -22,7 +22,7 @@ describe('the config file is validated key by key', () => {
     [
       'unknown top-level key',
       { reports: {} },
-      [{ key: 'reports', message: 'unknown key (known here: $schema, c1, rules, suppressions, report, alerts, state, schedule)' }],
+      [{ key: 'reports', message: 'unknown key (known here: $schema, c1, rules, suppressions, report, alerts, state, schedule, remediation)' }],
     ],
     [
       'unknown nested key',
@@ -112,6 +112,12 @@ describe('the config file is validated key by key', () => {
       ],
     ],
     ['an empty role name', { rules: { broadRoles: { roles: [''] } } }, [{ key: 'rules.broadRoles.roles[0]', message: 'must not be empty (a role id, name or display name)' }]],
+    [
+      'a remediation rule that cannot plan deletions',
+      { remediation: { rules: ['expired', 'no-expiry'] } },
+      [{ key: 'remediation.rules[1]', message: 'rule "no-expiry" cannot plan deletions (allowed: expired, unused, never-used, owner-inactive)' }],
+    ],
+    ['a remediation limit of 0', { remediation: { maxDeletes: 0 } }, [{ key: 'remediation.maxDeletes', message: 'must be an integer from 1 to 1000' }]],
   ])('%s', async (_name, content, expected) => {
     expect(await problemsFor(content)).toEqual(expected);
   });

@@ -41,6 +41,7 @@ describe('loadConfig defaults', () => {
       },
       state: { dir: join(cwd, 'state') },
       schedule: { cron: '0 7 * * *', timezone: 'UTC', runOnStart: false, shutdownGraceSeconds: 60, healthPort: null, healthHost: '0.0.0.0' },
+      remediation: { rules: [], maxDeletes: 10 },
       logLevel: 'info',
     });
   });
@@ -52,6 +53,13 @@ describe('loadConfig defaults', () => {
     const config = await loadConfig({ configPath: null, env: {}, cwd });
     expect(config.source).toBe(path);
     expect(config.report.keep).toBe(5);
+  });
+
+  it('accepts owner-inactive in remediation.rules, whether or not the catalogue has the rule yet', async () => {
+    const cwd = await dirs.make();
+    const path = await writeJson(cwd, 'c.json', { remediation: { rules: ['owner-inactive', 'unused'], maxDeletes: 3 } });
+    const config = await loadConfig({ configPath: path, env: {}, cwd });
+    expect(config.remediation).toEqual({ rules: ['owner-inactive', 'unused'], maxDeletes: 3 });
   });
 
   it('fills defaults inside a partly given section', async () => {
