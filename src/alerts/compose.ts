@@ -191,7 +191,7 @@ function leftOutLine(below: { count: number; minSeverity: Severity } | null, own
 }
 
 function pathOnly(path: string | null): DigestReport {
-  return { kind: 'not-attached', reason: path === null ? 'no report was written' : 'the report is on the audit host', path };
+  return { kind: 'not-attached', reason: path === null ? '' : 'the report is on the audit host', path };
 }
 
 function resolvedLine(entry: ResolvedFinding): string {
@@ -207,7 +207,10 @@ function reportText(report: DigestReport): string {
     case 'attached':
       return `Full report: attached (${toSafeLine(report.attachment.filename, 200)})`;
     case 'not-attached':
-      return `Full report: ${report.path === null ? 'not written' : toSafeLine(report.path, TEXT_MAX)} (${toSafeLine(report.reason, TEXT_MAX)})`;
+    {
+      const reason = report.reason === '' ? '' : ` (${toSafeLine(report.reason, TEXT_MAX)})`;
+      return `Full report: ${report.path === null ? 'not written' : toSafeLine(report.path, TEXT_MAX)}${reason}`;
+    }
   }
 }
 

@@ -17,7 +17,7 @@ export function reportWithoutReading(delivery: DigestDelivery): DigestReport {
   const location = delivery.reportLocation;
   // Set only to `report.publicUrl`; a path on the audit host never starts with https://.
   if (location !== null && safeHttpsUrl(location) !== null && !delivery.htmlReportPath) return { kind: 'link', url: location };
-  if (location === null) return { kind: 'not-attached', reason: 'no report was written (dry run)', path: null };
+  if (location === null) return { kind: 'not-attached', reason: 'dry run', path: null };
   return { kind: 'not-attached', reason: 'on the audit host; the HTML report is attached only when `html` is among report.formats', path: location };
 }
 

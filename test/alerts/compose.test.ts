@@ -161,6 +161,7 @@ describe('composeDigest', () => {
     );
     expect(attached.attachments).toEqual([{ filename: 'c1-hygiene-report-20261126T0700Z.html', contentType: 'text/html; charset=utf-8', content }]);
     expect(attached.text).toContain('Full report: attached (c1-hygiene-report-20261126T0700Z.html)');
+    expect(composeDigest(digestInput({ reportPath: null })).text).toContain('Full report: not written\n');
   });
 
   it('mentions findings resolved since the last alert', () => {

@@ -53,7 +53,7 @@ describe('how a digest carries the report', () => {
   it('links report.publicUrl; shows the path otherwise; says when no report was written', () => {
     expect(reportWithoutReading(delivery({ reportLocation: 'https://reports.example.com/latest.html' }))).toEqual({ kind: 'link', url: 'https://reports.example.com/latest.html' });
     expect(reportWithoutReading(delivery({ reportLocation: '/srv/r.json' }))).toMatchObject({ kind: 'not-attached', path: '/srv/r.json' });
-    expect(reportWithoutReading(delivery({ reportLocation: null }))).toMatchObject({ kind: 'not-attached', path: null });
+    expect(reportWithoutReading(delivery({ reportLocation: null }))).toEqual({ kind: 'not-attached', reason: 'dry run', path: null });
   });
 
   it('names the attachment from our own timestamp, never from anything else', () => {
