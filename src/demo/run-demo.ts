@@ -46,9 +46,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     roles: DEMO_ROLES,
   });
   const mailFiles: { file: string; to: string }[] = [];
+  let mailCount = 0;
   const capture = await startSmtpCapture({
     onMessage: async (raw) => {
-      const file = join(mailDir, `alert-${now.toISOString().replace(/[:.]/g, '-')}-${mailFiles.length + 1}.eml`);
+      // Numbered before the write: the channels deliver at the same time, and each mail needs its own file.
+      mailCount += 1;
+      const file = join(mailDir, `alert-${now.toISOString().replace(/[:.]/g, '-')}-${mailCount}.eml`);
       await writeFile(file, raw, { mode: 0o640 });
       mailFiles.push({ file, to: recipientsOf(raw) });
     },
@@ -97,7 +100,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       options.print(`HTML report:    ${show(join(config.report.dir, 'latest.html'))} (open it in a browser)`);
     }
     if (mailFiles.length === 0) options.print('Captured email: none (nothing was due)');
-    else options.print(`Captured email:\n${mailFiles.map(({ file, to }) => `  ${show(file)} (to ${to})`).join('\n')}`);
+    else {
+      const byName = [...mailFiles].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+      options.print(`Captured email:\n${byName.map(({ file, to }) => `  ${show(file)} (to ${to})`).join('\n')}`);
+    }
     if (webhook.files.length === 0) options.print('Captured webhook: none (nothing was due)');
     else options.print(`Captured webhook (signature checked by the receiver):\n${webhook.files.map((file) => `  ${show(file)}`).join('\n')}`);
     return outcome.exitCode;

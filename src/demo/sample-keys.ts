@@ -24,13 +24,13 @@ export const DEMO_ROLES = [
 
 const [SUPER_ADMIN, , BASIC_USER, LOG_READER] = DEMO_ROLES.map((role) => role.id) as [string, string, string, string];
 
-/** The tenant's people, as C1's user search returns them; every address is in example.com. */
+/** The tenant's people, as C1's user search returns them; every address is in the demo's owner domain, acme.example. */
 export const DEMO_USERS = [
-  demoUser('2Ea0ZbbbTb0NAYSsvpD3kPRVJbe', 'Priya Patel', 'priya.patel@example.com', 'ENABLED'),
-  demoUser('2Ea0ZcccQx4LmWk2T9aHfYbN3Rd', 'Marco Rossi', 'marco.rossi@example.com', 'ENABLED'),
-  demoUser('2Ea0ZdddVb7JpEs5Y1cKgUzM8Lq', 'Amara Okafor', 'amara.okafor@example.com', 'ENABLED'),
+  demoUser('2Ea0ZbbbTb0NAYSsvpD3kPRVJbe', 'Priya Patel', 'priya.patel@acme.example', 'ENABLED'),
+  demoUser('2Ea0ZcccQx4LmWk2T9aHfYbN3Rd', 'Marco Rossi', 'marco.rossi@acme.example', 'ENABLED'),
+  demoUser('2Ea0ZdddVb7JpEs5Y1cKgUzM8Lq', 'Amara Okafor', 'amara.okafor@acme.example', 'ENABLED'),
   // Left the company last month: her account was disabled, her keys were not.
-  demoUser('2Ea0ZeeeHt2NrCu8W6dPjXaQ5Sv', 'Jordan Lee', 'jordan.lee@example.com', 'DISABLED'),
+  demoUser('2Ea0ZeeeHt2NrCu8W6dPjXaQ5Sv', 'Jordan Lee', 'jordan.lee@acme.example', 'DISABLED'),
 ];
 
 const [PRIYA, MARCO, AMARA, JORDAN] = DEMO_USERS.map((user) => user.id) as [string, string, string, string];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAtLeast } from '../../src/severity.js';
 import type { AuditReport } from '../../src/report/types.js';
 import { RULE_IDS } from '../../src/rules/ids.js';
 import { launchCli, type CliResult } from '../helpers/cli.js';
@@ -43,23 +44,43 @@ describe('demo', () => {
     const report = JSON.parse(await readFile(join(dir, 'out', 'reports', 'latest.json'), 'utf8')) as AuditReport;
     expect(result.stdout).toMatch(/every user's keys .*\(tenant scope, \d+ owners\)/);
     expect(new Set(report.clients.map((c) => c.owner?.email)).size).toBeGreaterThanOrEqual(3);
-    expect(report.clients.every((c) => c.owner?.email?.endsWith('@example.com'))).toBe(true);
+    expect(report.clients.every((c) => c.owner?.email?.endsWith('@acme.example'))).toBe(true);
     const inactive = report.findings.filter((f) => f.ruleId === 'owner-inactive');
     expect(inactive.length).toBeGreaterThan(0);
     expect(inactive.every((f) => f.owner?.status === 'DISABLED')).toBe(true);
   });
 
-  it('captures the alert email as an .eml file and prints where everything went', async () => {
+  it('captures the admin digest and one digest per enabled owner as .eml files and prints where everything went', async () => {
     const mails = await readdir(join(dir, 'out', 'mail'));
-    expect(mails).toHaveLength(1);
-    expect(result.stdout).toContain(join('out', 'mail', mails[0]!));
+    const parsed = await Promise.all(mails.map(async (name) => ({ name, mail: await simpleParser(await readFile(join(dir, 'out', 'mail', name))) })));
+    const recipients = (mail: (typeof parsed)[number]['mail']): string[] =>
+      [mail.to].flat().flatMap((to) => to?.value.map((address) => address.address ?? '') ?? []);
+    // The disabled owner (Jordan Lee) is not mailed: their keys are in the admin digest.
+    expect(parsed.map(({ mail }) => recipients(mail)).flat().sort()).toEqual(
+      ['amara.okafor@acme.example', 'marco.rossi@acme.example', 'priya.patel@acme.example', 'security-team@example.com'],
+    );
+    for (const name of mails) expect(result.stdout).toContain(join('out', 'mail', name));
     expect(result.stdout).toContain(join('out', 'reports', 'latest.json'));
-    const parsed = await simpleParser(await readFile(join(dir, 'out', 'mail', mails[0]!)));
-    expect(parsed.subject).toMatch(/acme\.conductor\.one: \d+ credential findings need attention \(highest: critical\)/);
-    expect(parsed.text).toContain('laptop token (do not share)');
+
+    const admin = parsed.find(({ mail }) => recipients(mail).includes('security-team@example.com'))!.mail;
+    expect(admin.subject).toMatch(/acme\.conductor\.one: \d+ credential findings need attention \(highest: critical\)/);
+    expect(admin.text).toContain('laptop token (do not share)');
+    expect(admin.text).toContain('Jordan Lee');
     // The sample display name with markup arrives escaped in the HTML part.
-    expect(parsed.html).toContain('build &lt;bot&gt; &amp; &quot;friends&quot;');
-    expect(parsed.html).not.toContain('<bot>');
+    expect(admin.html).toContain('build &lt;bot&gt; &amp; &quot;friends&quot;');
+    expect(admin.html).not.toContain('<bot>');
+
+    // An owner's digest names only their own keys (those with findings at or above the default minSeverity, medium).
+    const report = JSON.parse(await readFile(join(dir, 'out', 'reports', 'latest.json'), 'utf8')) as AuditReport;
+    const priya = parsed.find(({ mail }) => recipients(mail).includes('priya.patel@acme.example'))!.mail;
+    const alerted = report.findings.filter((finding) => isAtLeast(finding.severity, 'medium'));
+    expect(alerted.some((finding) => finding.owner?.email === 'priya.patel@acme.example')).toBe(true);
+    for (const finding of alerted) {
+      if (finding.owner?.email === 'priya.patel@acme.example') expect(priya.text).toContain(finding.clientId);
+      else if (!report.findings.some((mine) => mine.owner?.email === 'priya.patel@acme.example' && mine.clientId === finding.clientId)) {
+        expect(priya.text).not.toContain(finding.clientId);
+      }
+    }
   });
 
   it('delivers one signed webhook per the contract to its local receiver and prints where it went', async () => {
@@ -89,7 +110,7 @@ describe('demo', () => {
   it('starts fresh each time, so a second demo sends the alert again', async () => {
     const again = await launchCli(['demo', '--output-dir', join(dir, 'out')], { cwd: dir, env: {} });
     expect(again.code).toBe(0);
-    expect(await readdir(join(dir, 'out', 'mail'))).toHaveLength(2);
+    expect(await readdir(join(dir, 'out', 'mail'))).toHaveLength(8);
     // The webhook directory is cleared with the state, so it shows this run's delivery only.
     expect(await readdir(join(dir, 'out', 'webhook'))).toEqual(['webhook-1.json']);
   });
