@@ -9,6 +9,7 @@ import { acquireRunLock, type RunLock } from '../lock/run-lock.js';
 import { loadState, type LifecycleState } from '../lifecycle/state.js';
 import { EMAIL_CHANNEL_ID } from '../lifecycle/state-shape.js';
 import { renderDeliveries } from '../channels/dispatch.js';
+import { smtpUrlSecrets } from '../alerts/transport.js';
 import { httpChannelSecrets } from '../channels/http-channels.js';
 import { buildChannels, closeChannels } from '../channels/registry.js';
 import { suppressionWarnings } from '../lifecycle/suppressions.js';
@@ -235,8 +236,10 @@ async function failed(
   return outcome(exitCode, null, null, error, context.startedAt, context.clock());
 }
 
+/** An audit's error as every alert channel may show it: no channel's credentials in it, whoever echoed them. */
 function withoutChannelSecrets(error: Error, config: AppConfig): Error {
-  const message = redactSecrets(error.message, httpChannelSecrets(config));
+  const smtpUrl = config.alerts.email.smtpUrl?.reveal();
+  const message = redactSecrets(error.message, [...httpChannelSecrets(config), ...(smtpUrl ? smtpUrlSecrets(smtpUrl) : [])]);
   if (message === error.message) return error;
   // The cause is left behind: it may carry the same text.
   return error instanceof HygieneError ? new HygieneError(error.code, message, { details: error.details }) : new Error(message);
