@@ -28,6 +28,25 @@ export interface Collected {
 /** User lookups in flight at once: enough to hide their latency behind the listing, few enough to be polite. */
 const OWNER_LOOKUP_CONCURRENCY = 4;
 
+/** A C1 client with every `c1.*` setting of the configuration applied: timeouts, retries, paging and listing bounds. */
+export function c1ClientFor(config: AppConfig, credentials: C1Credentials, deps: { logger: Logger; clock: Clock }): C1Client {
+  if (!config.c1.apiUrl) {
+    throw new HygieneError('CONFIG_INVALID', 'no C1 API URL: set C1_CLIENT_ID (the URL derives from it) or C1_API_URL');
+  }
+  return createC1Client({
+    baseUrl: config.c1.apiUrl,
+    credentials,
+    timeoutMs: config.c1.timeoutMs,
+    maxRetries: config.c1.maxRetries,
+    pageSize: config.c1.pageSize,
+    maxPages: config.c1.maxPages,
+    maxKeys: config.c1.maxKeys,
+    bounds: { maxResponseBytes: config.c1.maxResponseBytes, maxPageTokenBytes: config.c1.maxPageTokenBytes, maxListingBytes: config.c1.maxListingBytes },
+    logger: deps.logger,
+    clock: deps.clock,
+  });
+}
+
 /**
  * The source stage: everything the audit needs from C1, fetched once. Keys
  * are listed in the configured scope while their owners are looked up as the
@@ -42,22 +61,8 @@ export async function collectFromC1(
   credentials: C1Credentials,
   deps: { logger: Logger; clock: Clock },
 ): Promise<Collected> {
-  if (!config.c1.apiUrl) {
-    throw new HygieneError('CONFIG_INVALID', 'no C1 API URL: set C1_CLIENT_ID (the URL derives from it) or C1_API_URL');
-  }
   const { scope } = config.c1;
-  const client = createC1Client({
-    baseUrl: config.c1.apiUrl,
-    credentials,
-    timeoutMs: config.c1.timeoutMs,
-    maxRetries: config.c1.maxRetries,
-    pageSize: config.c1.pageSize,
-    maxPages: config.c1.maxPages,
-    maxKeys: config.c1.maxKeys,
-    bounds: { maxResponseBytes: config.c1.maxResponseBytes, maxPageTokenBytes: config.c1.maxPageTokenBytes, maxListingBytes: config.c1.maxListingBytes },
-    logger: deps.logger,
-    clock: deps.clock,
-  });
+  const client = c1ClientFor(config, credentials, deps);
   const lookup = new OwnerLookup({ fetchBatch: (ids) => client.searchUsersById(ids), concurrency: OWNER_LOOKUP_CONCURRENCY });
   try {
     const warnings: KeyWarning[] = [];

@@ -122,11 +122,13 @@ export async function removeStaleTempFiles(
   return removed;
 }
 
-function pidExists(pid: number): boolean {
+/** Whether a process with this pid runs on this host (the temp-file sweep and the run lock ask). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
+    // EPERM: the process exists but belongs to another user.
     return errorCode(error) === 'EPERM';
   }
 }

@@ -4,7 +4,7 @@ import { link, mkdir, open, stat, unlink, utimes, type FileHandle } from 'node:f
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { HygieneError } from '../errors.js';
-import { errorCode, errorMessage } from '../fs/atomic-write.js';
+import { errorCode, errorMessage, pidExists } from '../fs/atomic-write.js';
 import { toSafeLine } from '../report/sanitize.js';
 
 /**
@@ -243,16 +243,6 @@ function heldLock(path: string, record: RunLockRecord, heartbeatMs: number, cloc
       return released;
     },
   };
-}
-
-function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return errorCode(error) === 'EPERM';
-  }
 }
 
 function lockedError(path: string, holder: RunLockRecord): HygieneError {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { tenantOf } from '../audit/run-audit.js';
-import { collectFromC1 } from '../audit/collect.js';
-import { createC1Client, type C1Client } from '../c1/client.js';
+import { c1ClientFor, collectFromC1 } from '../audit/collect.js';
+import type { C1Client } from '../c1/client.js';
 import type { Clock } from '../clock.js';
 import { requireCredentials } from '../config/load.js';
 import type { AppConfig } from '../config/types.js';
@@ -86,7 +86,7 @@ async function executePlan(plan: RemediationPlan, planPath: string, config: AppC
     const now = deps.clock();
     const listed = normalizeKeys(collected.items, now);
     const current = currentKeys(listed.active, listed.deleted);
-    const client = c1ClientFor(config, credentials, logger, deps.clock);
+    const client = c1ClientFor(config, credentials, { logger, clock: deps.clock });
     const secrets = secretTexts(config);
     try {
       for (const planned of plan.keys) {
@@ -152,22 +152,6 @@ function currentKeys(active: readonly NormalizedKey[], deleted: readonly Normali
   for (const key of deleted) byId.set(key.id, { active: null, deletedAt: key.deletedAt });
   for (const key of active) byId.set(key.id, { active: key, deletedAt: null });
   return byId;
-}
-
-function c1ClientFor(config: AppConfig, credentials: ReturnType<typeof requireCredentials>, logger: Logger, clock: Clock): C1Client {
-  if (!config.c1.apiUrl) {
-    throw new HygieneError('CONFIG_INVALID', 'no C1 API URL: set C1_CLIENT_ID (the URL derives from it) or C1_API_URL');
-  }
-  return createC1Client({
-    baseUrl: config.c1.apiUrl,
-    credentials,
-    timeoutMs: config.c1.timeoutMs,
-    maxRetries: config.c1.maxRetries,
-    pageSize: config.c1.pageSize,
-    maxPages: config.c1.maxPages,
-    logger,
-    clock,
-  });
 }
 
 /** The configured secrets, for a last redaction pass over error texts that end up in the record and the mail. */
