@@ -12,6 +12,7 @@ export const MAIL_STYLE = {
   heading: 'font-size:18px;margin:0 0 8px 0;',
   subheading: 'font-size:15px;margin:16px 0 6px 0;',
   paragraph: 'margin:0 0 12px 0;',
+  advice: 'margin:8px 0 6px 0;padding:6px 8px;background:#f6f8fa;border-left:3px solid #2e6da4;',
   table: 'border-collapse:collapse;width:100%;',
   cell: 'border:1px solid #dddddd;padding:4px 6px;vertical-align:top;text-align:left;',
   headerCell: 'border:1px solid #dddddd;padding:4px 6px;vertical-align:top;text-align:left;background:#f2f2f2;',
@@ -35,4 +36,9 @@ export function htmlTable(headers: readonly string[], rows: readonly (readonly s
 /** Wraps already-escaped parts in a complete document. */
 export function htmlDocument(parts: readonly string[]): string {
   return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body style="${MAIL_STYLE.body}">\n${parts.join('\n')}\n</body></html>\n`;
+}
+
+/** Only plain https links become links; anything else (javascript:, data:) stays text. */
+export function safeHttpsUrl(value: string): string | null {
+  return /^https:\/\/[^\s"'<>\\]+$/.test(value) ? value : null;
 }

@@ -107,6 +107,7 @@ export function createMailer(email: EmailConfig, logger: Logger, options: Mailer
       text: message.text,
       html: message.html,
       headers: message.headers ?? {},
+      attachments: (message.attachments ?? []).map((file) => ({ filename: file.filename, contentType: file.contentType, content: file.content })),
       // The content is ours; never let an address-like value make nodemailer read a file or fetch a URL.
       disableFileAccess: true,
       disableUrlAccess: true,

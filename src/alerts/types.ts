@@ -9,6 +9,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Files sent with the message (the HTML report); their names never come from API data. */
+  attachments?: MailAttachment[];
   /** Extra fixed headers (e.g. Auto-Submitted); never built from API data. */
   headers?: Record<string, string>;
 }
@@ -18,3 +20,10 @@ export const AUTOMATED_MAIL_HEADERS: Readonly<Record<string, string>> = {
   'Auto-Submitted': 'auto-generated',
   'X-Auto-Response-Suppress': 'All',
 };
+
+export interface MailAttachment {
+  /** A name we chose (e.g. `report-20261126T070000.000Z.html`), never API data: it ends up in a MIME header. */
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}

@@ -36,10 +36,15 @@ export async function alertAndRecord(
   state: LifecycleState,
   report: AuditReport,
   targets: readonly ChannelTarget[],
-  context: { reportLocation: string | null; now: Date; logger: Logger },
+  context: { reportLocation: string | null; htmlReportPath?: string | null; now: Date; logger: Logger },
 ): Promise<AlertResult> {
   const { logger, now } = context;
-  const plan = planDigests(state, report, targets, { now, policy: config.alerts, reportLocation: context.reportLocation });
+  const plan = planDigests(state, report, targets, {
+    now,
+    policy: config.alerts,
+    reportLocation: context.reportLocation,
+    htmlReportPath: context.htmlReportPath ?? null,
+  });
   let outcomes: ChannelOutcome[] = [];
   try {
     let next = plan.state;

@@ -15,7 +15,7 @@ import { trackFindings } from '../lifecycle/track.js';
 import type { Logger } from '../logger.js';
 import { renderSummary } from '../report/summary.js';
 import type { AuditReport } from '../report/types.js';
-import { writeReport } from '../report/write.js';
+import { writeReport, type WrittenReport } from '../report/write.js';
 import { evaluateKeys, evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
 import { isAtLeast, type Severity } from '../severity.js';
 import { alertAndRecord, noticeFailure, previewAlerts, safeError } from './alerting.js';
@@ -109,14 +109,15 @@ async function runAuditUnlocked(request: AuditRequest, deps: AuditDependencies):
       return outcome(failOnExit(report, request.failOn, EXIT.ok), report, null, null, startedAt, deps.clock());
     }
 
-    let reportPath: string;
+    let written: WrittenReport;
     try {
-      reportPath = (await writeReport(report, { ...config.report, logger })).path;
+      written = await writeReport(report, { ...config.report, logger });
     } catch (err) {
       return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
     }
+    const reportPath = written.path;
 
-    const alerts = await alertAndRecord(config, state, report, channels.targets, { reportLocation: reportPath, now, logger });
+    const alerts = await alertAndRecord(config, state, report, channels.targets, { ...reportForAlerts(config, written), now, logger });
 
     deps.print(renderSummary(report, { reportPath }) + renderDeliveries(alerts.outcomes));
     if (channels.targets.length === 0 && report.findings.some((finding) => isAtLeast(finding.severity, config.alerts.minSeverity))) {
@@ -247,4 +248,15 @@ function outcome(
           ? 'alert-failed'
           : 'failed';
   return { exitCode, status, report, reportPath, error, startedAt, finishedAt };
+}
+
+/**
+ * Where alerts point at this run's report: `report.publicUrl` when it is
+ * published (e-mails link it), else the JSON report's path on the audit host,
+ * with the run's HTML report for e-mails to attach.
+ */
+function reportForAlerts(config: AppConfig, written: WrittenReport): { reportLocation: string; htmlReportPath: string | null } {
+  if (config.report.publicUrl !== null) return { reportLocation: config.report.publicUrl, htmlReportPath: null };
+  const html = written.files.find((file) => file.format === 'html');
+  return { reportLocation: written.path, htmlReportPath: html?.latestPath ?? null };
 }

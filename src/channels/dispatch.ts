@@ -4,6 +4,7 @@ import { contentKey, failureNoticeDue, markDelivered, markFailureNoticeSent, pla
 import { channelRecord, type LifecycleState } from '../lifecycle/types.js';
 import type { Logger } from '../logger.js';
 import type { AuditReport } from '../report/types.js';
+import { isAtLeast } from '../severity.js';
 import type { ChannelTarget } from './registry.js';
 import type { DigestDelivery, FailureNoticeDelivery } from './types.js';
 
@@ -38,7 +39,7 @@ export function planDigests(
   state: LifecycleState,
   report: AuditReport,
   targets: readonly ChannelTarget[],
-  context: { now: Date; policy: AlertPolicy; reportLocation: string | null; newId?: () => string },
+  context: { now: Date; policy: AlertPolicy; reportLocation: string | null; htmlReportPath?: string | null; newId?: () => string },
 ): { state: LifecycleState; planned: PlannedDigest[] } {
   const newId = context.newId ?? randomUUID;
   const planned: PlannedDigest[] = [];
@@ -63,6 +64,11 @@ export function planDigests(
         due,
         resolved,
         reportLocation: context.reportLocation,
+        htmlReportPath: context.htmlReportPath ?? null,
+        belowMinSeverity: {
+          count: findings.filter((finding) => !isAtLeast(finding.severity, context.policy.minSeverity)).length,
+          minSeverity: context.policy.minSeverity,
+        },
       },
     });
   }

@@ -16,10 +16,10 @@ export function emailListChannels({ config, logger, dryRun, smtp }: ChannelConte
   const configured = email.smtpUrl !== null && email.from !== null && email.to.length > 0;
   if (!configured) {
     if (!dryRun) return { targets: [], warnings: [] };
-    const preview = new EmailChannel({ id: EMAIL_CHANNEL_ID, label: 'e-mail (not configured)', to: email.to, from: email.from, ownerName: null, mailer: null, logger });
+    const preview = new EmailChannel({ id: EMAIL_CHANNEL_ID, label: 'e-mail (not configured)', to: email.to, from: email.from, ownerName: null, mailer: null, logger, maxLifetimeDays: config.rules.options.longLived.maxDays });
     return { targets: [{ channel: preview, covers: null, failureNotices: true, notSentBecause: NOT_CONFIGURED }], warnings: [] };
   }
   const label = `e-mail to ${email.to.length} recipient${email.to.length === 1 ? '' : 's'}`;
-  const channel = new EmailChannel({ id: EMAIL_CHANNEL_ID, label, to: email.to, from: email.from, ownerName: null, mailer: smtp(), logger });
+  const channel = new EmailChannel({ id: EMAIL_CHANNEL_ID, label, to: email.to, from: email.from, ownerName: null, mailer: smtp(), logger, maxLifetimeDays: config.rules.options.longLived.maxDays });
   return { targets: [{ channel, covers: null, failureNotices: true }], warnings: [] };
 }

@@ -1,8 +1,9 @@
-import { composeDigest } from '../alerts/compose.js';
+import { composeDigest, type DigestReport } from '../alerts/compose.js';
 import { composeFailureNotice } from '../alerts/failure-notice.js';
 import type { Mailer } from '../alerts/transport.js';
 import type { MailMessage } from '../alerts/types.js';
 import type { Logger } from '../logger.js';
+import { reportForMail, reportWithoutReading } from './mail-report.js';
 import type { Channel, DigestDelivery, FailureNoticeDelivery } from './types.js';
 
 /** Shown in `--dry-run` previews when no sender is configured, so the composed mail can still be shown. */
@@ -19,6 +20,8 @@ export interface EmailChannelOptions {
   /** null only for a dry-run preview without e-mail configured. */
   mailer: SharedMailer | null;
   logger: Logger;
+  /** `rules.longLived.maxDays`: the expiry the advice asks a replacement key to have. Default 365. */
+  maxLifetimeDays?: number;
 }
 
 /**
@@ -35,7 +38,8 @@ export class EmailChannel implements Channel {
     this.label = options.label;
   }
 
-  compose(delivery: DigestDelivery): MailMessage {
+  /** The message for `delivery`; `report` is how it carries the report (default: without reading any file, as in a preview). */
+  compose(delivery: DigestDelivery, report: DigestReport = reportWithoutReading(delivery)): MailMessage {
     const message = composeDigest({
       tenant: delivery.tenant,
       due: delivery.due,
@@ -43,6 +47,9 @@ export class EmailChannel implements Channel {
       runId: delivery.runId,
       asOf: delivery.asOf,
       reportPath: delivery.reportLocation,
+      report,
+      belowMinSeverity: delivery.belowMinSeverity ?? null,
+      ...(this.options.maxLifetimeDays === undefined ? {} : { maxLifetimeDays: this.options.maxLifetimeDays }),
       from: this.options.from ?? PLACEHOLDER_SENDER,
       to: this.options.to,
       ownerName: this.options.ownerName,
@@ -51,7 +58,12 @@ export class EmailChannel implements Channel {
   }
 
   async sendDigest(delivery: DigestDelivery): Promise<void> {
-    const sent = await this.mailer().send(this.compose(delivery));
+    const mailer = this.mailer();
+    const report = await reportForMail(delivery);
+    if (report.kind === 'not-attached' && delivery.htmlReportPath) {
+      this.options.logger.warn({ channel: this.id, reason: report.reason }, 'HTML report not attached to the digest; the mail says where it is');
+    }
+    const sent = await mailer.send(this.compose(delivery, report));
     this.options.logger.info({ channel: this.id, messageId: sent.messageId, due: delivery.due.length, recipients: sent.accepted.length }, 'alert digest delivered');
   }
 

@@ -64,6 +64,7 @@ export function ownerChannels({ config, logger, report, smtp }: ChannelContext):
       ownerName: name,
       mailer: smtp(),
       logger,
+      maxLifetimeDays: config.rules.options.longLived.maxDays,
     });
     targets.push({ channel, covers: (finding) => finding.owner?.id === userId, failureNotices: false });
   }

@@ -1,5 +1,6 @@
 import type { DueFinding } from '../lifecycle/types.js';
 import type { ResolvedFinding } from '../report/types.js';
+import type { Severity } from '../severity.js';
 
 /**
  * The seam between "what is due" and "how it is delivered".
@@ -43,6 +44,14 @@ export interface DigestDelivery {
   resolved: ResolvedFinding[];
   /** Where the full report is (`report.publicUrl` when set, else the path on the audit host); null in a dry run. */
   reportLocation: string | null;
+  /**
+   * The HTML report written by this run (`latest.html`), for channels that
+   * attach it; null or absent when `html` is not among `report.formats`,
+   * when `report.publicUrl` is set (it is linked instead), or in a dry run.
+   */
+  htmlReportPath?: string | null;
+  /** Open findings this channel covers that are below `alerts.minSeverity`, so not in `due`; absent = not counted. */
+  belowMinSeverity?: { count: number; minSeverity: Severity };
 }
 
 /** One notice per streak of consecutive failed audits (exit 3). */

@@ -105,6 +105,32 @@ describe('alerts routed to key owners', () => {
     expect(mailedPairs(text(mailsTo(LIST[0]!)[1]))).toEqual(newPair);
   });
 
+  it('each digest groups by key with its owner, and counts only its own findings below minSeverity', async () => {
+    sink = await startSmtpSink();
+    rig = await routingRig(sink.url());
+    const low = (key: string, who: typeof alice | null, rule: string) => ({ ...ownedFinding(key, who, rule), severity: 'low' as const });
+    const findings = [...tenantFindings(), low('a1', alice, 'long-lived'), low('b1', bob, 'long-lived'), low('b2', bob, 'unused'), low('n1', null, 'long-lived')];
+
+    const result = await rig.run(findings, T0);
+
+    expect(result.error).toBeNull();
+    const aliceText = text(mailsTo(alice.email!)[0]);
+    const bobText = text(mailsTo(bob.email!)[0]);
+    const listText = text(mailsTo(LIST[0]!)[0]);
+    // Below-threshold findings are never listed, only counted, each digest over its own scope.
+    expect(mailedPairs(aliceText)).toEqual(ALICE);
+    expect(mailedPairs(bobText)).toEqual(BOB);
+    expect(mailedPairs(listText)).toEqual(ALL);
+    expect(aliceText).toContain('1 open finding on your keys below medium (alerts.minSeverity) is not listed here');
+    expect(bobText).toContain('2 open findings on your keys below medium (alerts.minSeverity) are not listed here');
+    expect(listText).toContain('4 open findings below medium (alerts.minSeverity) are not listed here');
+    // Alice's key a1 has two due findings: one entry, one owner line, one thing to do.
+    expect(aliceText.match(/^== /gm)).toHaveLength(2);
+    expect(aliceText.match(/^What to do:/gm)).toHaveLength(2);
+    expect(aliceText).toContain('Owner:       User u-alice, alice@acme.example, status ENABLED');
+    expect(listText).toContain('Owner:       owner unknown');
+  });
+
   it('a refused owner address is retried next run alone, with the same delivery id; the owner gets it exactly once after recovery', async () => {
     let refuseAlice = true;
     sink = await startSmtpSink({ rejectRecipient: (address) => refuseAlice && address === alice.email });

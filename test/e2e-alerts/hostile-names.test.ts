@@ -91,10 +91,14 @@ describe('hostile display names through the CLI', () => {
     expect(mail.raw.length).toBeLessThan(60_000);
   });
 
-  it('parses cleanly: one text and one HTML part, no attachments, the automated-mail headers', () => {
+  it('parses cleanly: one text and one HTML part, only the HTML report attached, the automated-mail headers', () => {
     expect(typeof mail.parsed.text).toBe('string');
     expect(typeof mail.parsed.html).toBe('string');
-    expect(mail.parsed.attachments).toEqual([]);
+    expect(mail.parsed.attachments.map((file) => [file.contentType, file.filename])).toEqual([['text/html', expect.stringMatching(/^c1-hygiene-report-\d{8}T\d{4}Z\.html$/)]]);
+    // The names reach the attached report escaped too, and never its file name.
+    const attached = mail.parsed.attachments[0]!.content.toString('utf8');
+    expect(attached).not.toContain(SCRIPT);
+    expect(attached).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
     expect(mail.parsed.messageId).toBeTruthy();
     // No header line is longer than RFC 5322's hard limit.

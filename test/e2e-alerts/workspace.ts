@@ -134,22 +134,21 @@ export function reportPairs(report: AuditReport, minSeverity: 'medium' | 'low' |
 
 /**
  * The findings a digest lists, read from its plain-text part the way a person
- * reads it: each entry's "Client ID:" line followed by its "Rule:" line.
+ * reads it: each key's "Client ID:" line, then its findings, one "  - rule (title)"
+ * line each, until the next key.
  */
 export function mailedPairs(text: string): string[] {
   const pairs: string[] = [];
   let clientId: string | null = null;
   for (const line of text.split(/\r?\n/)) {
-    const client = /^\s+Client ID:\s+(\S.*)$/.exec(line);
+    if (line.startsWith('== ') || line.startsWith('Resolved since')) clientId = null;
+    const client = /^Client ID:\s+(\S.*)$/.exec(line);
     if (client) {
       clientId = client[1]!.trim();
       continue;
     }
-    const rule = /^\s+Rule:\s+(\S+)/.exec(line);
-    if (rule && clientId !== null) {
-      pairs.push(pairKey(clientId, rule[1]!));
-      clientId = null;
-    }
+    const rule = /^ {2}- (\S+) \(/.exec(line);
+    if (rule && clientId !== null) pairs.push(pairKey(clientId, rule[1]!));
   }
   return pairs.sort();
 }
