@@ -307,3 +307,20 @@ function errorText(error: unknown): string {
   // Server replies can span lines; keep the error one line.
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * The forms in which the SMTP credentials could turn up in someone else's
+ * text (a C1 error echoing what it saw, say): the URL as given, and its
+ * password raw and percent-decoded. Used to clean messages that are not the
+ * mailer's own (those never carry the URL in the first place).
+ */
+export function smtpUrlSecrets(smtpUrl: string): string[] {
+  const forms = [smtpUrl];
+  try {
+    const { password } = new URL(smtpUrl);
+    if (password !== '') forms.push(password, decodeURIComponent(password));
+  } catch {
+    // Not a URL: only the text as given can be recognised.
+  }
+  return forms;
+}

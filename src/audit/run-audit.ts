@@ -9,6 +9,8 @@ import { acquireRunLock, type RunLock } from '../lock/run-lock.js';
 import { loadState, type LifecycleState } from '../lifecycle/state.js';
 import { EMAIL_CHANNEL_ID } from '../lifecycle/state-shape.js';
 import { renderDeliveries } from '../channels/dispatch.js';
+import { smtpUrlSecrets } from '../alerts/transport.js';
+import { httpChannelSecrets } from '../channels/http-channels.js';
 import { buildChannels, closeChannels } from '../channels/registry.js';
 import { suppressionWarnings } from '../lifecycle/suppressions.js';
 import { trackFindings } from '../lifecycle/track.js';
@@ -17,6 +19,7 @@ import { renderSummary } from '../report/summary.js';
 import type { AuditReport } from '../report/types.js';
 import { writeReport, type WrittenReport } from '../report/write.js';
 import { evaluateKeys, evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
+import { redactSecrets } from '../redact.js';
 import { isAtLeast, type Severity } from '../severity.js';
 import { alertAndRecord, noticeFailure, previewAlerts, safeError } from './alerting.js';
 import { buildReport } from './build-report.js';
@@ -217,8 +220,10 @@ async function failed(
   request: AuditRequest,
   context: { runId: string; startedAt: Date; logger: Logger; clock: Clock },
 ): Promise<AuditOutcome> {
-  const error = err instanceof Error ? err : new Error(String(err));
   const exitCode = err instanceof HygieneError ? err.exitCode : EXIT.auditFailed;
+  // C1's client blanks its own credentials; an echo of a Slack or webhook credential from any peer is blanked here,
+  // before the message reaches the log, the state's failure record, every channel's notice and the caller.
+  const error = withoutChannelSecrets(err instanceof Error ? err : new Error(String(err)), request.config);
   context.logger.error({ error: safeError(error) }, 'audit failed');
   // A configuration problem is the operator's to fix now, not a streak to be mailed about.
   if (exitCode === EXIT.auditFailed && !request.dryRun) {
@@ -229,6 +234,15 @@ async function failed(
     );
   }
   return outcome(exitCode, null, null, error, context.startedAt, context.clock());
+}
+
+/** An audit's error as every alert channel may show it: no channel's credentials in it, whoever echoed them. */
+function withoutChannelSecrets(error: Error, config: AppConfig): Error {
+  const smtpUrl = config.alerts.email.smtpUrl?.reveal();
+  const message = redactSecrets(error.message, [...httpChannelSecrets(config), ...(smtpUrl ? smtpUrlSecrets(smtpUrl) : [])]);
+  if (message === error.message) return error;
+  // The cause is left behind: it may carry the same text.
+  return error instanceof HygieneError ? new HygieneError(error.code, message, { details: error.details }) : new Error(message);
 }
 
 function outcome(

@@ -88,12 +88,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'demo',
-    summary: 'A complete audit against a built-in C1 simulator and SMTP capture.',
+    summary: 'A complete audit against a built-in C1 simulator, SMTP capture and webhook receiver.',
     description:
-      'Starts a local C1 simulator with sample keys and a local SMTP capture, runs a real audit\n' +
-      'against them and prints where the report and the captured email went. No network and\n' +
-      'no credentials are needed; each run starts with empty alert state.',
-    flags: [{ name: 'output-dir', type: 'string', value: 'DIR', description: 'where reports, state and captured mail go', default: './demo-output' }],
+      'Starts a local C1 simulator with sample keys, a local SMTP capture and a local signed-webhook\n' +
+      'receiver, runs a real audit against them and prints where the report, the captured email\n' +
+      'and the captured webhook delivery went. No network and no credentials are needed; each run\n' +
+      'starts with empty alert state.',
+    flags: [{ name: 'output-dir', type: 'string', value: 'DIR', description: 'where reports, state, captured mail and webhook deliveries go', default: './demo-output' }],
     exitCodes: AUDIT_EXIT_CODES.filter(([code]) => code !== 1),
     load: () => import('./commands/demo.js'),
   },

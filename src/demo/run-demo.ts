@@ -8,10 +8,11 @@ import { HygieneError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { REPORT_FORMATS } from '../report/formats.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
+import { startWebhookCapture } from './webhook-capture.js';
 import { DEMO_OWNER_DOMAIN, DEMO_ROLES, DEMO_TENANT, DEMO_USERS, demoPersonalClients } from './sample-keys.js';
 
 export interface DemoOptions {
-  /** Where reports, state and captured mail go; default `./demo-output`. */
+  /** Where reports, state, captured mail and webhook deliveries go; default `./demo-output`. */
   outputDir: string | null;
   print: (text: string) => void;
   logLevel: string;
@@ -20,16 +21,19 @@ export interface DemoOptions {
 /**
  * A complete audit with no network and no credentials: a local C1 simulator
  * serves sample keys of several owners (tenant scope, as an admin's key
- * would see them), a local SMTP capture receives the alert. The audit runs
- * through the same configuration loading and pipeline as production; only the
- * API URL and the SMTP URL point at the built-in peers.
+ * would see them), a local SMTP capture receives the alert e-mail and a local
+ * signed-webhook receiver the webhook delivery. The audit runs through the
+ * same configuration loading and pipeline as production; only the API, SMTP
+ * and webhook URLs point at the built-in peers.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const outputDir = resolve(options.outputDir ?? 'demo-output');
   const mailDir = join(outputDir, 'mail');
+  const webhookDir = join(outputDir, 'webhook');
   const stateDir = join(outputDir, 'state');
   // Each demo starts as a first run, so it always shows an alert being sent.
   await rm(stateDir, { recursive: true, force: true });
+  await rm(webhookDir, { recursive: true, force: true });
   await mkdir(mailDir, { recursive: true });
 
   const now = systemClock();
@@ -52,6 +56,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       mailFiles.push({ file, to: recipientsOf(raw) });
     },
   });
+  const webhook = await startWebhookCapture({ dir: webhookDir });
 
   try {
     const loaded = await loadConfig({
@@ -65,6 +70,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         SMTP_URL: capture.url,
         ALERT_EMAIL_TO: 'security-team@example.com',
         ALERT_EMAIL_FROM: 'c1-hygiene@example.com',
+        WEBHOOK_URL: webhook.url,
+        WEBHOOK_SECRET: webhook.secret,
         REPORT_DIR: join(outputDir, 'reports'),
         STATE_DIR: stateDir,
         LOG_LEVEL: options.logLevel,
@@ -97,6 +104,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const byName = [...mailFiles].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
       options.print(`Captured email:\n${byName.map(({ file, to }) => `  ${show(file)} (to ${to})`).join('\n')}`);
     }
+    if (webhook.files.length === 0) options.print('Captured webhook: none (nothing was due)');
+    else options.print(`Captured webhook (signature checked by the receiver):\n${webhook.files.map((file) => `  ${show(file)}`).join('\n')}`);
     return outcome.exitCode;
   } catch (err) {
     if (err instanceof HygieneError) {
@@ -105,6 +114,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }
     throw err;
   } finally {
+    await webhook.close();
     await capture.close();
     await simulator.close();
   }

@@ -83,9 +83,35 @@ describe('demo', () => {
     }
   });
 
+  it('delivers one signed webhook per the contract to its local receiver and prints where it went', async () => {
+    const files = await readdir(join(dir, 'out', 'webhook'));
+    expect(files).toEqual(['webhook-1.json']);
+    expect(result.stdout).toContain(join('out', 'webhook', 'webhook-1.json'));
+    const captured = JSON.parse(await readFile(join(dir, 'out', 'webhook', 'webhook-1.json'), 'utf8')) as {
+      deliveryId: string;
+      signatureValid: boolean;
+      body: Record<string, unknown> & { due: Record<string, unknown>[]; resolved: unknown[] };
+    };
+    // The receiver checked the HMAC-SHA256 of the raw body with its own key before answering 204.
+    expect(captured.signatureValid).toBe(true);
+    const { body } = captured;
+    expect(Object.keys(body).sort()).toEqual(['asOf', 'deliveryId', 'due', 'resolved', 'runId', 'schemaVersion', 'tenant', 'type']);
+    expect(body).toMatchObject({ schemaVersion: 1, type: 'c1-hygiene.alert', tenant: 'acme.conductor.one', deliveryId: captured.deliveryId, resolved: [] });
+    const report = JSON.parse(await readFile(join(dir, 'out', 'reports', 'latest.json'), 'utf8')) as AuditReport;
+    expect(body.runId).toBe(report.runId);
+    expect(body.due.length).toBeGreaterThan(0);
+    for (const due of body.due) {
+      expect(due).toMatchObject({ ruleId: expect.any(String), severity: expect.stringMatching(/^(medium|high|critical)$/), reason: expect.any(String) });
+    }
+    // The receiver's URL (its path is the credential) and key are nowhere in what the demo printed or wrote.
+    expect(result.stdout + result.stderr).not.toMatch(/\/hooks\/[0-9a-f]{24}/);
+  });
+
   it('starts fresh each time, so a second demo sends the alert again', async () => {
     const again = await launchCli(['demo', '--output-dir', join(dir, 'out')], { cwd: dir, env: {} });
     expect(again.code).toBe(0);
     expect(await readdir(join(dir, 'out', 'mail'))).toHaveLength(8);
+    // The webhook directory is cleared with the state, so it shows this run's delivery only.
+    expect(await readdir(join(dir, 'out', 'webhook'))).toEqual(['webhook-1.json']);
   });
 });

@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { afterT0, baseKeys, T0 } from './keys.js';
-import { c1Secrets, createWorkspace, expectNoSecretsAnywhere, RECIPIENTS, TENANT, type Workspace } from './workspace.js';
+import { c1Secrets, createWorkspace, expectNoSecretsAnywhere, RECIPIENTS, smtpPasswordForms, TENANT, type Workspace } from './workspace.js';
 
 let workspace: Workspace;
 let sink: SmtpSink;
@@ -68,6 +68,23 @@ describe('failure notice', () => {
     expect(sink.received).toHaveLength(3);
 
     await expectNoSecretsAnywhere(workspace, c1Secrets(workspace.sim), [sink]);
+  });
+
+  it('an SMTP password that C1 (or a proxy) echoes in its error reaches no notice, log, state or output', async () => {
+    workspace = await createWorkspace(baseKeys(), { c1: { maxRetries: 0 } });
+    const user = 'alerts@example.com';
+    const pass = 'S3cret-Mail:P@ss/word%';
+    sink = await startSmtpSink({ auth: { user, pass } });
+    const smtpUrl = sink.url({ user, pass });
+    const first = await workspace.audit({ asOf: T0, smtpUrl });
+    expect(first.code, first.stderr).toBe(0);
+    workspace.sim.injectFault({ kind: 'status', status: 503, route: 'personal_clients', times: 1, message: `relay ${smtpUrl} said: ${pass}` });
+
+    const failed = await workspace.audit({ asOf: afterT0(1), smtpUrl });
+    expect(failed.code, failed.stderr).toBe(3);
+    expect(notices()).toBe(1);
+    expect(sink.received.find((mail) => isNotice(mail.parsed.subject))!.parsed.text).toMatch(/503/);
+    await expectNoSecretsAnywhere(workspace, [...c1Secrets(workspace.sim), smtpUrl, ...smtpPasswordForms(user, pass)], [sink]);
   });
 
   it('C1 unreachable (connection refused) on a first run: exit 3, one notice, no report', async () => {

@@ -12,7 +12,7 @@ import { expect } from 'vitest';
 import type { LifecycleState } from '../../src/lifecycle/types.js';
 import type { AuditReport } from '../../src/report/types.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type InProcessResult } from '../helpers/cli.js';
 import type { SmtpSink } from '../helpers/smtp-sink.js';
 
 export const RECIPIENTS = ['secops@example.com', 'oncall@example.com'];
@@ -28,6 +28,10 @@ export interface AuditRun {
   /** SMTP_URL; null leaves email unconfigured. */
   smtpUrl: string | null;
   dryRun?: boolean;
+  /** More environment (e.g. SLACK_WEBHOOK_URL, WEBHOOK_URL, WEBHOOK_SECRET). */
+  env?: Record<string, string>;
+  /** The command; default `audit`. */
+  command?: 'audit' | 'validate';
 }
 
 export interface Workspace {
@@ -36,10 +40,10 @@ export interface Workspace {
   stateDir: string;
   sim: Simulator;
   /** Every CLI run so far, oldest first. */
-  runs: CliResult[];
+  runs: InProcessResult[];
   /** Replaces the config file the next runs read (`--config`). */
   writeConfig(config: Record<string, unknown>): Promise<void>;
-  audit(run: AuditRun): Promise<CliResult>;
+  audit(run: AuditRun): Promise<InProcessResult>;
   latestReport(): Promise<AuditReport>;
   latestBytes(): Promise<Buffer>;
   state(): Promise<LifecycleState>;
@@ -54,7 +58,7 @@ export async function createWorkspace(personalClients: readonly unknown[], confi
   const stateDir = join(dir, 'state');
   const configPath = join(dir, 'config.json');
   const sim = await startSimulator({ personalClients });
-  const runs: CliResult[] = [];
+  const runs: InProcessResult[] = [];
 
   const writeConfig = async (next: Record<string, unknown>): Promise<void> => {
     const alerts = (next.alerts ?? {}) as Record<string, unknown>;
@@ -82,7 +86,8 @@ export async function createWorkspace(personalClients: readonly unknown[], confi
         STATE_DIR: stateDir,
       };
       if (run.smtpUrl !== null) env.SMTP_URL = run.smtpUrl;
-      const args = ['audit', '--config', configPath, '--as-of', run.asOf];
+      Object.assign(env, run.env);
+      const args = run.command === 'validate' ? ['validate', '--config', configPath] : ['audit', '--config', configPath, '--as-of', run.asOf];
       if (run.dryRun) args.push('--dry-run');
       const result = await runCli(args, { env, cwd: dir });
       runs.push(result);
