@@ -11,9 +11,16 @@
  *   7. a tenant-wide audit of T keys over O owners at 5 ms simulated latency per
  *      response, against its budget: 2 × (list pages + user batches) × 5 ms +
  *      start-up, where start-up is the same audit measured at 0 ms latency
+ *   8. the CLI's audit of 10,000 keys at 5 ms per response, and of 100,000 keys
+ *      with the default config, each as a child process vs its I/O floor (a
+ *      plain node:http script fetching the same pages and writing a file of
+ *      the report's size; fsync + rename for the 100k row), with peak RSS
+ *
+ * It ends with the table of goals: each row as a ratio to its reference
+ * measured in this run, with the load average (the machine is shared).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runAudit } from '../audit/run-audit.js';
@@ -33,6 +40,7 @@ import { Secret } from '../secret.js';
 import { evaluateKeys } from '../rules/evaluate.js';
 import { RULES } from '../rules/index.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
+import { measureIoFloor, type IoFloorResult } from './io-floor.js';
 import { formatStartupRow, measureStartup } from './startup.js';
 
 const ENGINE_KEYS = Number(process.env.BENCH_ENGINE_KEYS ?? 100_000);
@@ -43,6 +51,30 @@ const TENANT_LATENCY_MS = 5;
 /** The tenant search's page size and the user search's batch size. */
 const SEARCH_PAGE = 100;
 const STARTUP_ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 11);
+/** The CLI audit vs its I/O floor: keys, rounds, and the own-keys listing's page size (the server's choice; C1's is 50). */
+const IO_KEYS = Number(process.env.BENCH_IO_KEYS ?? 10_000);
+const IO_ROUNDS = Number(process.env.BENCH_IO_ROUNDS ?? 3);
+const IO_LATENCY_MS = Number(process.env.BENCH_IO_LATENCY_MS ?? 5);
+const HUGE_KEYS = Number(process.env.BENCH_HUGE_KEYS ?? 100_000);
+const HUGE_ROUNDS = Number(process.env.BENCH_HUGE_ROUNDS ?? 1);
+const HUGE_LATENCY_MS = Number(process.env.BENCH_HUGE_LATENCY_MS ?? 0);
+const LIST_PAGE = Number(process.env.BENCH_LIST_PAGE ?? 50);
+
+/** One row of the closing table: what, measured vs reference, the ratio and the goal. */
+interface GoalRow {
+  what: string;
+  measured: string;
+  reference: string;
+  ratio: string;
+  goal: string;
+  met: boolean;
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+}
 
 /** The demo's keys repeated with unique ids: every rule has work to do. */
 function syntheticKeys(count: number, now: Date): Record<string, unknown>[] {
@@ -178,15 +210,22 @@ async function compareCidrParsing(raws: readonly RawPersonalClient[], now: Date)
 
 async function main(): Promise<void> {
   const now = new Date();
-  console.log(`node ${process.version}; engine keys ${ENGINE_KEYS}, API keys ${API_KEYS}\n`);
+  console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadAverage()}; engine keys ${ENGINE_KEYS}, API keys ${API_KEYS}\n`);
 
   const raws = syntheticKeys(ENGINE_KEYS, now) as unknown as RawPersonalClient[];
   const config = await loadConfig({ configPath: null, env: {}, cwd: process.cwd() });
+  const goals: GoalRow[] = [];
+  const loadAtStart = loadAverage();
+  let engineStart = performance.now();
   const normalized = await measure('normalise', ENGINE_KEYS, () => normalizeKeys(raws, now));
+  let engineMs = performance.now() - engineStart;
   await compareCidrParsing(raws, now);
+  engineStart = performance.now();
   await measure(`evaluate ${RULES.length} rules`, ENGINE_KEYS, () =>
     evaluateKeys(normalized.active, { now, rules: config.rules, roles: new Map(), suppressions: [] }),
   );
+  engineMs += performance.now() - engineStart;
+  const engineRate = (ENGINE_KEYS / engineMs) * 1000;
 
   const credential = generateCredential(DEMO_TENANT, 'bench');
   const simulator = await startSimulator({
@@ -240,6 +279,60 @@ async function main(): Promise<void> {
   const startup = await measureStartup(STARTUP_ROUNDS);
   console.log(`\nstart-up, medians of ${STARTUP_ROUNDS} launches each, ${startup.environment}:`);
   for (const row of startup.rows) console.log(formatStartupRow(row));
+  const [version, emptyAudit] = startup.rows;
+  const startupGoal = (row: typeof version, what: string, goal: number): void => {
+    if (row) goals.push({ what, measured: `${row.medianMs.toFixed(0)} ms`, reference: `node -e 0: ${row.referenceMs.toFixed(0)} ms`, ratio: `${row.ratio.toFixed(2)}×`, goal: `≤ ${goal}×`, met: row.ratio <= goal });
+  };
+  startupGoal(version, '`--version` vs `node -e 0`', 1.5);
+  startupGoal(emptyAudit, '`audit` of 0 keys (bearer token) vs `node -e 0`', 5);
+
+  const demo = (count: number): Record<string, unknown>[] => syntheticKeys(count, now);
+  const io = await measureIoFloor({ keys: IO_KEYS, personalClients: demo(IO_KEYS), latencyMs: IO_LATENCY_MS, pageSize: LIST_PAGE, rounds: IO_ROUNDS, durable: false });
+  printIoFloor(io, IO_ROUNDS);
+  goals.push({
+    what: `${IO_KEYS} keys at ${IO_LATENCY_MS} ms per response (${io.pages} pages of ${LIST_PAGE}) vs plain node:http`,
+    measured: io.failure ? 'fails' : `${io.auditMs.toFixed(0)} ms`,
+    reference: `${io.plainMs.toFixed(0)} ms`,
+    ratio: io.failure ? '—' : `${io.ratio.toFixed(2)}×`,
+    goal: '≤ 1.5×',
+    met: io.failure === null && io.ratio <= 1.5,
+  });
+  const huge = await measureIoFloor({ keys: HUGE_KEYS, personalClients: demo(HUGE_KEYS), latencyMs: HUGE_LATENCY_MS, pageSize: LIST_PAGE, rounds: HUGE_ROUNDS, durable: true });
+  printIoFloor(huge, HUGE_ROUNDS);
+  const hugeRss = huge.auditPeakRss / 1024 / 1024;
+  goals.push({
+    what: `${HUGE_KEYS} keys, default config (${huge.pages} pages of ${LIST_PAGE}, ${HUGE_LATENCY_MS} ms) vs plain node:http + fsync + rename`,
+    measured: huge.failure ? `fails: ${huge.failure}` : `${huge.auditMs.toFixed(0)} ms, peak RSS ${hugeRss.toFixed(0)} MiB`,
+    reference: huge.failure ? '—' : `${huge.plainMs.toFixed(0)} ms, peak RSS ${(huge.plainPeakRss / 1024 / 1024).toFixed(0)} MiB`,
+    ratio: huge.failure ? '—' : `${huge.ratio.toFixed(2)}×`,
+    goal: 'completes; ≤ 300 MB RSS; ≤ 3×',
+    met: huge.failure === null && huge.auditPeakRss <= 300e6 && huge.ratio <= 3,
+  });
+  goals.push({
+    what: 'normalise + evaluate',
+    measured: `${engineRate.toFixed(0)} keys/s`,
+    reference: `${ENGINE_KEYS} keys in ${engineMs.toFixed(0)} ms`,
+    ratio: '—',
+    goal: '≥ 100000 keys/s',
+    met: engineRate >= 100_000,
+  });
+
+  console.log(`\n## goals (${cpus().length} cores, node ${process.version}; load average 1/5/15 min: ${loadAtStart} at start, ${loadAverage()} at end)\n`);
+  console.log('| what | measured | reference | ratio | goal | met |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const row of goals) console.log(`| ${row.what} | ${row.measured} | ${row.reference} | ${row.ratio} | ${row.goal} | ${row.met ? 'yes' : 'no'} |`);
+}
+
+function printIoFloor(result: IoFloorResult, rounds: number): void {
+  const head = `\nCLI audit of ${result.keys} keys, ${result.pages} pages at ${result.latencyMs} ms per response, vs plain node:http (median of ${rounds}):`;
+  if (result.failure) {
+    console.log(`${head}\n  FAILS: ${result.failure} (peak RSS ${mib(result.auditPeakRss)}, ${result.auditMs.toFixed(0)} ms)`);
+    return;
+  }
+  console.log(
+    `${head}\n  audit ${result.auditMs.toFixed(0)} ms, peak RSS ${mib(result.auditPeakRss)}; plain ${result.plainMs.toFixed(0)} ms, peak RSS ${mib(result.plainPeakRss)}; ` +
+      `report ${mib(result.reportBytes)}; ratio ${result.ratio.toFixed(2)}×`,
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, rename, link, lstat, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { copyFile, open, rename, link, lstat, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
@@ -37,6 +37,69 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   // The target is replaced now; failing after this point would report a
   // write as failed that readers already see. Durability is best effort.
   await fsyncDirectory(dirname(target)).catch(() => undefined);
+}
+
+/** Link errors that mean "this filesystem or this pair of paths cannot share an inode": copy instead. */
+const NO_HARD_LINK = new Set(['EPERM', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+export interface LinkAtomicOptions extends AtomicWriteOptions {
+  /** The hard-link call; replaceable so the copy fallback can be exercised on a filesystem that has links. */
+  link?: (existing: string, newPath: string) => Promise<void>;
+}
+
+/**
+ * Replaces `target` atomically with the content of `source`, a complete file
+ * already written and fsynced (e.g. by `writeFileAtomic`), without encoding or
+ * writing the data again: `source` is hard-linked to a fresh temp name next to
+ * `target`, then renamed over it. Where links are not possible (EPERM, EXDEV,
+ * no link support) the temp file is a copy instead, fsynced before the rename.
+ *
+ * Same guarantees as `writeFileAtomic`: readers see the old or the new file,
+ * never a part; `link` and `copyFile` with COPYFILE_EXCL never follow a
+ * planted symlink at the temp name; the rename replaces a symlink at `target`
+ * itself. A linked target shares its inode with `source`: removing `source`
+ * later only drops that name, `target` keeps the data.
+ */
+export async function replaceWithLinkAtomic(source: string, target: string, options: LinkAtomicOptions): Promise<'link' | 'copy'> {
+  const makeLink = options.link ?? link;
+  const temp = newTempPath(target);
+  let how: 'link' | 'copy' = 'link';
+  // Only a temp file this call created is ever removed: something planted at the name makes link/copy fail with EEXIST and is left alone.
+  let created = false;
+  try {
+    try {
+      await makeLink(source, temp);
+      created = true;
+    } catch (error) {
+      if (!NO_HARD_LINK.has(errorCode(error) ?? '')) throw error;
+      how = 'copy';
+      try {
+        await copyFile(source, temp, constants.COPYFILE_EXCL);
+      } catch (copyError) {
+        created = errorCode(copyError) !== 'EEXIST';
+        throw copyError;
+      }
+      created = true;
+      await syncCopy(temp, options.mode);
+    }
+    await rename(temp, target);
+  } catch (error) {
+    if (created) await removeQuietly(temp);
+    throw error;
+  }
+  await fsyncDirectory(dirname(target)).catch(() => undefined);
+  return how;
+}
+
+/** The copy's mode exactly (copyFile takes the source's, filtered by nothing we control) and its data on disk before it is renamed into place. */
+async function syncCopy(path: string, mode: number): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    await handle.chmod(mode);
+    await handle.sync();
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 /**

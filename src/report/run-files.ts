@@ -1,13 +1,19 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HygieneError } from '../errors.js';
-import { errorCode, errorMessage, writeFileAtomic, writeFileExclusive } from '../fs/atomic-write.js';
+import { errorCode, errorMessage, replaceWithLinkAtomic, writeFileAtomic, writeFileExclusive, type LinkAtomicOptions } from '../fs/atomic-write.js';
 import type { Logger } from '../logger.js';
 
 /**
  * The files of one run in the report directory: `report-<stamp>.<ext>` and
  * `latest.<ext>` for each rendering, written atomically, and retention by
  * run. It knows nothing of formats: it is handed extensions and bytes.
+ *
+ * Each rendering is encoded, written and fsynced once, to its dated file;
+ * `latest.<ext>` is a hard link to that file (a copy where the filesystem has
+ * no links), put in place by an atomic rename. The two names share one inode,
+ * so retention unlinking an old dated file leaves a `latest` that still names
+ * it intact.
  */
 
 export interface RunFile {
@@ -23,6 +29,8 @@ export interface WriteRunOptions {
   /** Every extension a run may have written, so retention removes all files of an old run (and nothing else). */
   knownExtensions: readonly string[];
   logger?: Logger;
+  /** The hard-link call for `latest.<ext>`; replaceable so the copy fallback can be exercised. */
+  link?: LinkAtomicOptions['link'];
 }
 
 export interface WrittenFile {
@@ -45,8 +53,8 @@ const REPORT_DIR_MODE = 0o750;
  * Writes every file of one run. The first file claims the run's name
  * (`report-<stamp>`, or `report-<stamp>-1`… when taken, never replacing an
  * existing report); the others take the same name with their extension. Then
- * each `latest.<ext>` is replaced, the first file's last, so `latest.json` is
- * never ahead of the other formats.
+ * each `latest.<ext>` is replaced by a link to its dated file, the first
+ * file's last, so `latest.json` is never ahead of the other formats.
  *
  * All or nothing for the dated files and the first `latest`: when anything
  * fails, this run's dated files are removed again and `REPORT_WRITE_FAILED`
@@ -92,9 +100,10 @@ export async function writeRunFiles(stamp: string, files: readonly RunFile[], op
     dated.push(path);
     written.push({ extension: file.extension, path, latestPath: latestPath(options.dir, file.extension) });
   }
-  for (const file of [...others, primary]) {
-    const target = latestPath(options.dir, file.extension);
-    await step(target, () => writeFileAtomic(target, file.content, { mode: REPORT_FILE_MODE }));
+  // Primary last: `written` is in the files' order, primary first.
+  for (const file of [...written.slice(1), written[0]!]) {
+    const linkOptions: LinkAtomicOptions = { mode: REPORT_FILE_MODE, ...(options.link ? { link: options.link } : {}) };
+    await step(file.latestPath, () => replaceWithLinkAtomic(file.path, file.latestPath, linkOptions).then(() => undefined));
   }
 
   const removed = await pruneRuns(options, base.slice(options.dir.length + 1));

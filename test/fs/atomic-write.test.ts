@@ -3,7 +3,7 @@ import { lstat, mkdtemp, readdir, readFile, readlink, rm, symlink, utimes, write
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeStaleTempFiles, writeFileAtomic } from '../../src/fs/atomic-write.js';
+import { removeStaleTempFiles, replaceWithLinkAtomic, writeFileAtomic } from '../../src/fs/atomic-write.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -106,7 +106,34 @@ describe('crash safety (child killed at random points)', () => {
     }
   }
 
-  it('a reader never sees a partial file and the old file survives every kill', async () => {
+  // Write once, link latest: each round writes a dated file, links latest.json to it, and drops the previous dated file (retention).
+  const LINK_CHILD = `
+    import { unlink } from 'node:fs/promises';
+    import { join, dirname } from 'node:path';
+    import { replaceWithLinkAtomic, writeFileAtomic } from ${JSON.stringify(DIST_WRITER)};
+    const target = process.argv[1];
+    let previous = null;
+    for (let i = 0; ; i++) {
+      const size = i % 2 === 0 ? 300_000 : 40_000;
+      const dated = join(dirname(target), 'report-' + process.pid + '-' + i + '.json');
+      await writeFileAtomic(dated, JSON.stringify({ i, pad: 'x'.repeat(size) }) + '\\n', { mode: 0o640 });
+      await replaceWithLinkAtomic(dated, target, { mode: 0o640 });
+      if (previous) await unlink(previous);
+      previous = dated;
+      if (i === 0) process.stdout.write('ready\\n');
+    }
+  `;
+
+  for (const [name, child] of [
+    ['writeFileAtomic', CHILD],
+    ['a dated file, then replaceWithLinkAtomic', LINK_CHILD],
+  ] as const) {
+    it(`a reader never sees a partial file and the old file survives every kill (${name})`, async () => {
+      await killRepeatedly(child);
+    });
+  }
+
+  async function killRepeatedly(CHILD: string): Promise<void> {
     const target = join(dir, 'latest.json');
     await writeFile(target, `${JSON.stringify({ i: 0, pad: 'x'.repeat(300_000) })}\n`);
     const partial: string[] = [];
@@ -130,6 +157,50 @@ describe('crash safety (child killed at random points)', () => {
     expect(partial).toEqual([]);
     // The killed writers' temp files are cleaned up by the next write.
     await writeFileAtomic(target, 'final\n', { mode: 0o600 });
+    // Nothing but latest.json and, for the linking writer, the dated file of its last round.
+    expect((await readdir(dir)).filter((name) => !name.startsWith('report-'))).toEqual(['latest.json']);
+    expect(await readFile(target, 'utf8')).toBe('final\n');
+  }
+});
+
+describe('replaceWithLinkAtomic', () => {
+  it('replaces a symlink at the target with a link to the source and never touches the link target', async () => {
+    const victim = join(dir, 'victim');
+    await writeFile(victim, 'precious', { mode: 0o644 });
+    const source = join(dir, 'report.json');
+    await writeFile(source, 'new\n', { mode: 0o640 });
+    const target = join(dir, 'latest.json');
+    await symlink(victim, target);
+
+    expect(await replaceWithLinkAtomic(source, target, { mode: 0o640 })).toBe('link');
+
+    expect((await lstat(target)).isSymbolicLink()).toBe(false);
+    expect((await lstat(target)).ino).toBe((await lstat(source)).ino);
+    expect(await readFile(victim, 'utf8')).toBe('precious');
+    expect((await lstat(victim)).mode & 0o777).toBe(0o644);
+  });
+
+  it('copies when the link fails with EXDEV, with the given mode, leaving no temp file', async () => {
+    const source = join(dir, 'report.json');
+    await writeFile(source, 'data\n', { mode: 0o600 });
+    const target = join(dir, 'latest.json');
+    const exdev = async (): Promise<void> => {
+      throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' });
+    };
+
+    expect(await replaceWithLinkAtomic(source, target, { mode: 0o640, link: exdev })).toBe('copy');
+
+    expect(await readFile(target, 'utf8')).toBe('data\n');
+    expect((await lstat(target)).ino).not.toBe((await lstat(source)).ino);
+    expect((await lstat(target)).mode & 0o777).toBe(0o640);
+    expect((await readdir(dir)).sort()).toEqual(['latest.json', 'report.json']);
+  });
+
+  it('fails on a missing source and leaves the target as it was', async () => {
+    const target = join(dir, 'latest.json');
+    await writeFile(target, 'old');
+    await expect(replaceWithLinkAtomic(join(dir, 'gone.json'), target, { mode: 0o640 })).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readFile(target, 'utf8')).toBe('old');
     expect(await readdir(dir)).toEqual(['latest.json']);
   });
 });
