@@ -1,4 +1,4 @@
-import type { KeyWarning, NormalizedKey } from '../keys/types.js';
+import type { KeyWarning } from '../keys/types.js';
 import type { AuditReport, ReportClient, ResolvedFinding } from '../report/types.js';
 import type { Finding, SuppressedFinding } from '../rules/types.js';
 import { SEVERITIES, type Severity } from '../severity.js';
@@ -10,7 +10,8 @@ export interface ReportInput {
   asOf: Date;
   startedAt: Date;
   finishedAt: Date;
-  scanned: NormalizedKey[];
+  /** Every scanned key as the report lists it, its findings' rule ids filled (`KeyScan`). */
+  clients: ReportClient[];
   deletedCount: number;
   skippedCount: number;
   findings: Finding[];
@@ -22,13 +23,6 @@ export interface ReportInput {
 
 /** Assembles the report object of the contract from the results of the stages. Pure. */
 export function buildReport(input: ReportInput): AuditReport {
-  const firedByKey = new Map<string, string[]>();
-  for (const finding of input.findings) {
-    const fired = firedByKey.get(finding.credentialId) ?? [];
-    fired.push(finding.ruleId);
-    firedByKey.set(finding.credentialId, fired);
-  }
-
   return {
     schemaVersion: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -38,7 +32,7 @@ export function buildReport(input: ReportInput): AuditReport {
     finishedAt: input.finishedAt.toISOString(),
     tenant: input.tenant,
     summary: {
-      clientsScanned: input.scanned.length,
+      clientsScanned: input.clients.length,
       clientsSkipped: input.skippedCount,
       clientsDeleted: input.deletedCount,
       findings: input.findings.length,
@@ -47,31 +41,12 @@ export function buildReport(input: ReportInput): AuditReport {
       bySeverity: countBySeverity(input.findings),
       byRule: countByRule(input.findings, input.rules),
     },
-    clients: input.scanned.map((key) => reportClient(key, firedByKey.get(key.id) ?? [])),
+    clients: input.clients,
     findings: input.findings,
     suppressed: input.suppressed,
     resolved: input.resolved,
     warnings: input.warnings,
     rules: input.rules,
-  };
-}
-
-function reportClient(key: NormalizedKey, findings: string[]): ReportClient {
-  return {
-    id: key.id,
-    clientId: key.clientId,
-    displayName: key.displayName,
-    userId: key.userId,
-    owner: key.owner,
-    createdAt: key.createdAt?.toISOString() ?? null,
-    expiresTime: key.expiresTime?.toISOString() ?? null,
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-    allowSourceCidr: key.allowSourceCidr
-      ? [...key.allowSourceCidr.valid.map((entry) => entry.raw), ...key.allowSourceCidr.invalid]
-      : [],
-    scopedRoles: key.scopedRoles ?? [],
-    invalidFields: [...key.invalidFields],
-    findings,
   };
 }
 

@@ -9,7 +9,11 @@ import type { Clock } from '../clock.js';
 
 export interface Collected {
   scope: AppConfig['c1']['scope'];
-  /** In `self` scope, keys without a `userId` carry the caller's (they are the caller's keys). */
+  /**
+   * Every usable key, in API order; in `self` scope keys without a `userId`
+   * carry the caller's (they are the caller's keys). Empty when the keys were
+   * handed to a page consumer instead (see `collectFromC1`).
+   */
   items: RawPersonalClient[];
   /** Items the API sent that could not be used at all (not an object, no id, listed twice). */
   rejected: KeyWarning[];
@@ -24,6 +28,19 @@ export interface Collected {
   ownersResolved: boolean;
   warnings: KeyWarning[];
 }
+
+/** What a page consumer needs besides the keys: the roles `broad-roles` matches names against. */
+export interface ListingContext {
+  roles: ReadonlyMap<string, RoleInfo>;
+  rolesResolved: boolean;
+}
+
+/**
+ * Takes one page of keys (owners not yet known) as the listing goes. Pages
+ * arrive in API order, one at a time, each only after the previous one was
+ * taken.
+ */
+export type PageConsumer = (keys: readonly RawPersonalClient[], context: ListingContext) => void;
 
 /** User lookups in flight at once: enough to hide their latency behind the listing, few enough to be polite. */
 const OWNER_LOOKUP_CONCURRENCY = 4;
@@ -55,59 +72,104 @@ export function c1ClientFor(config: AppConfig, credentials: C1Credentials, deps:
  * role id only. Owners are only needed for reports, routing and
  * `owner-inactive`; a failed owner lookup leaves them unknown rather than
  * failing the audit.
+ *
+ * With `consumePage`, each page of keys is handed over as it arrives and not
+ * held (`items` stays empty): a tenant of 100,000 keys is judged page by page
+ * instead of sitting in memory whole. Pages wait for the roles and, in
+ * `self` scope, for the caller's user id (both asked for at once, beside the
+ * first page), so every page is judged with the same context.
  */
 export async function collectFromC1(
   config: AppConfig,
   credentials: C1Credentials,
   deps: { logger: Logger; clock: Clock },
+  consumePage?: PageConsumer,
 ): Promise<Collected> {
   const { scope } = config.c1;
   const client = c1ClientFor(config, credentials, deps);
   const lookup = new OwnerLookup({ fetchBatch: (ids) => client.searchUsersById(ids), concurrency: OWNER_LOOKUP_CONCURRENCY });
+  // Kept apart and joined at the end, so the report lists them in one order however the requests interleave.
+  const callerWarnings: KeyWarning[] = [];
+  const rolesWarnings: KeyWarning[] = [];
+  const ownerWarnings: KeyWarning[] = [];
   try {
-    const warnings: KeyWarning[] = [];
     // In self scope the keys are the caller's: ask who that is while the listing runs.
-    const caller = scope === 'self' ? callerUserId(client) : null;
+    const caller: Promise<CallerLookup | null> =
+      scope === 'self'
+        ? callerUserId(client).then((who) => {
+            if (who.ok && who.userId !== null) lookup.add([who.userId]);
+            return who;
+          })
+        : Promise.resolve(null);
+    const roles = resolveRoles(config, () => client.listRoles(), deps.logger, rolesWarnings);
+    const ready = Promise.all([roles, caller]).then(([resolved, who]) => ({
+      context: { roles: resolved.byId, rolesResolved: resolved.resolved },
+      callerId: who?.ok ? who.userId : null,
+      who,
+    }));
+    // One page at a time, in order, each once the context is known; a failure stops the rest and is thrown below.
+    let consumed: Promise<unknown> = ready;
     const listing = await client.listPersonalClients({
       scope,
-      onKeys: (keys) => lookup.add(keys.flatMap((key) => (key.userId ? [key.userId] : []))),
+      keepItems: consumePage === undefined,
+      onKeys: (keys) => {
+        lookup.add(keys.flatMap((key) => (key.userId ? [key.userId] : [])));
+        if (consumePage === undefined) return;
+        consumed = consumed
+          .then(() => ready)
+          .then(afterPendingIo)
+          .then(({ context, callerId }) => consumePage(withCaller(keys, callerId), context));
+        // Observed here so a failure while the listing still runs is not an unhandled rejection; awaited below.
+        consumed.catch(() => undefined);
+      },
+    }).catch(async (err: unknown) => {
+      await Promise.allSettled([ready, consumed]);
+      throw err;
     });
-    warnings.push(...listing.warnings);
+    await consumed;
+    const { context, callerId, who } = await ready;
+    // Said only once the listing worked: an audit that failed has one error to tell, not this too.
+    if (who !== null && callerId === null) noteMissingCaller(who, deps.logger, callerWarnings);
 
-    let items = listing.items;
-    if (caller !== null) {
-      const who = await caller;
-      if (who.ok && who.userId !== null) {
-        lookup.add([who.userId]);
-        const callerId = who.userId;
-        items = items.map((item) => (item.userId ? item : { ...item, userId: callerId }));
-      } else {
-        const why = who.ok ? 'C1 did not say' : who.error.message;
-        deps.logger.warn({ reason: why }, 'could not tell whose keys these are; keys without a userId have no owner');
-        warnings.push({ credentialId: null, field: 'owner', message: `the caller's user id could not be read from C1 (${why}); keys without a userId have no owner` });
-      }
-    }
-
-    const [roles, owners] = await Promise.all([
-      resolveRoles(config, () => client.listRoles(), deps.logger, warnings),
-      lookup.finish(),
-    ]);
-    logOwnerLookup(owners, deps.logger, warnings);
+    const owners = await lookup.finish();
+    logOwnerLookup(owners, deps.logger, ownerWarnings);
     return {
       scope,
-      items,
+      items: withCaller(listing.items, callerId),
       rejected: listing.skipped,
       listingComplete: listing.skipped.every((skipped) => skipped.credentialId !== null),
-      roles: roles.byId,
-      rolesResolved: roles.resolved,
+      roles: context.roles,
+      rolesResolved: context.rolesResolved,
       owners: owners.ok ? owners.owners : new Map(),
       ownersResolved: owners.ok,
-      warnings,
+      warnings: [...listing.warnings, ...callerWarnings, ...rolesWarnings, ...ownerWarnings],
     };
   } finally {
     lookup.stop();
     await client.close();
   }
+}
+
+/**
+ * Resolves after the I/O callbacks already queued, among them the request for
+ * the next page (the HTTP client sends from a `setImmediate`): judging a page
+ * then overlaps the wait for the next one instead of delaying its request.
+ */
+function afterPendingIo<T>(value: T): Promise<T> {
+  return new Promise((resolve) => setImmediate(resolve, value));
+}
+
+/** In self scope every key is the caller's: one without a `userId` gets the caller's. */
+function withCaller(keys: readonly RawPersonalClient[], callerId: string | null): RawPersonalClient[] {
+  if (callerId === null) return keys as RawPersonalClient[];
+  return keys.map((key) => (key.userId ? key : { ...key, userId: callerId }));
+}
+
+/** Why keys without a `userId` have no owner: the caller's user id could not be read. */
+function noteMissingCaller(who: CallerLookup, logger: Logger, warnings: KeyWarning[]): void {
+  const why = who.ok ? 'C1 did not say' : who.error.message;
+  logger.warn({ reason: why }, 'could not tell whose keys these are; keys without a userId have no owner');
+  warnings.push({ credentialId: null, field: 'owner', message: `the caller's user id could not be read from C1 (${why}); keys without a userId have no owner` });
 }
 
 type CallerLookup = { ok: true; userId: string | null } | { ok: false; error: Error };

@@ -1,4 +1,4 @@
-import type { KeyWarning, NormalizedKey, Owner } from '../keys/types.js';
+import type { KeyWarning, Owner } from '../keys/types.js';
 
 /** Quoted ids are untrusted API text: JSON quoting keeps them on one line, the cut keeps them short. */
 const MAX_QUOTED_ID_LENGTH = 64;
@@ -16,10 +16,10 @@ const MAX_NAMED_WARNINGS = 50;
  * owner at all. When the lookup failed as a whole, every owner is null and
  * the source already warned once.
  */
-export function attachOwners(
-  keys: readonly NormalizedKey[],
+export function attachOwners<K extends { id: string; userId: string | null; owner: Owner | null }>(
+  keys: readonly K[],
   lookup: { owners: ReadonlyMap<string, Owner>; ownersResolved: boolean; scope: 'self' | 'tenant' },
-): { keys: NormalizedKey[]; warnings: KeyWarning[] } {
+): { keys: K[]; warnings: KeyWarning[] } {
   const unresolved = new Map<string, number>();
   const ownerless: string[] = [];
   const withOwners = keys.map((key) => {

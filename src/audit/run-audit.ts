@@ -4,7 +4,6 @@ import type { Clock } from '../clock.js';
 import { requireCredentials } from '../config/load.js';
 import type { AppConfig } from '../config/types.js';
 import { EXIT, HygieneError, type ExitCode } from '../errors.js';
-import { normalizeKeys } from '../keys/normalize.js';
 import { acquireRunLock, type RunLock } from '../lock/run-lock.js';
 import { loadState, type LifecycleState } from '../lifecycle/state.js';
 import { EMAIL_CHANNEL_ID } from '../lifecycle/state-shape.js';
@@ -18,13 +17,13 @@ import type { Logger } from '../logger.js';
 import { renderSummary } from '../report/summary.js';
 import type { AuditReport } from '../report/types.js';
 import { writeReport, type WrittenReport } from '../report/write.js';
-import { evaluateKeys, evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
+import { evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
 import { redactSecrets } from '../redact.js';
 import { isAtLeast, type Severity } from '../severity.js';
 import { alertAndRecord, noticeFailure, previewAlerts, safeError } from './alerting.js';
 import { buildReport } from './build-report.js';
 import { collectFromC1 } from './collect.js';
-import { attachOwners } from './owners.js';
+import { KeyScan } from './scan.js';
 import type { AuditOutcome } from './types.js';
 
 export interface AuditRequest {
@@ -143,6 +142,9 @@ async function runAuditUnlocked(request: AuditRequest, deps: AuditDependencies):
  * Everything up to the report object: fetch, normalise, evaluate, and diff
  * against the remembered findings. Writes nothing; throws on failure. With
  * `dryRun` the state is only read, never repaired (`remediate` plans this way).
+ *
+ * Keys are judged page by page as the listing arrives (`KeyScan`); only the
+ * report's view of each key and its findings are kept.
  */
 export async function assemble(
   { config, dryRun }: AuditRequest,
@@ -150,33 +152,26 @@ export async function assemble(
 ): Promise<{ report: AuditReport; state: LifecycleState }> {
   const { now } = context;
   const credentials = requireCredentials(config);
-  const collected = await collectFromC1(config, credentials, { logger: context.logger, clock: context.clock });
-  const normalized = normalizeKeys(collected.items, now);
-  const owned = attachOwners(normalized.active, collected);
-  const evaluated = evaluateKeys(owned.keys, {
-    now,
-    rules: config.rules,
-    roles: collected.roles,
-    suppressions: config.suppressions,
-    ownersResolved: collected.ownersResolved,
-  });
+  const scan = new KeyScan({ now, rules: config.rules, suppressions: config.suppressions });
+  const collected = await collectFromC1(config, credentials, { logger: context.logger, clock: context.clock }, (keys, listing) =>
+    scan.addPage(keys, listing),
+  );
+  const scanned = scan.finish(collected);
   const previous = await loadState(config.state.dir, context.logger, context.clock, { readOnly: dryRun });
-  const covered = evaluationCoverage(owned.keys, config.rules, {
+  const covered = evaluationCoverage(scanned.clients, config.rules, {
     listingComplete: collected.listingComplete,
     // A rule that could not run fully this time must not "resolve" what it found before.
     partialRules: new Set([...(collected.rolesResolved ? [] : ['broad-roles']), ...(collected.ownersResolved ? [] : ['owner-inactive'])]),
   });
-  const tracked = trackFindings(previous, evaluated.findings, evaluated.suppressed, now, (previous) =>
-    covered(previous.ruleId, previous.credentialId),
-  );
+  const tracked = trackFindings(previous, scanned.findings, scanned.suppressed, now, (previous) => covered(previous.ruleId, previous.credentialId));
   const report = buildReport({
     runId: context.runId,
     tenant: tenantOf(config),
     asOf: now,
     startedAt: context.startedAt,
     finishedAt: context.clock(),
-    scanned: owned.keys,
-    deletedCount: normalized.deleted.length,
+    clients: scanned.clients,
+    deletedCount: scanned.deletedCount,
     skippedCount: collected.rejected.length,
     findings: tracked.findings,
     suppressed: tracked.suppressed,
@@ -184,9 +179,8 @@ export async function assemble(
     warnings: [
       ...collected.rejected,
       ...collected.warnings,
-      ...normalized.warnings,
-      ...owned.warnings,
-      ...suppressionWarnings(config.suppressions, [...evaluated.findings, ...evaluated.suppressed], now),
+      ...scanned.warnings,
+      ...suppressionWarnings(config.suppressions, [...tracked.findings, ...tracked.suppressed], now),
     ],
     rules: ruleCatalogue(config.rules),
   });

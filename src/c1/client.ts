@@ -50,8 +50,14 @@ export interface C1ClientOptions {
 }
 
 export interface PersonalClientListing {
-  /** Every usable item once, in API order; wrong-typed fields are neutralised (see `RawPersonalClient.malformed`). */
+  /**
+   * Every usable item once, in API order; wrong-typed fields are neutralised
+   * (see `RawPersonalClient.malformed`). Empty with `keepItems: false`: the
+   * items went to `onKeys` only.
+   */
   items: RawPersonalClient[];
+  /** How many usable items were listed (kept or not). */
+  count: number;
   /** One per wrong-typed field of a kept item: the key is still audited. */
   warnings: KeyWarning[];
   /** One per item left out: not an object, no usable id, or an id already listed. */
@@ -66,8 +72,10 @@ export type Scope = 'self' | 'tenant';
 export interface ListOptions {
   /** Default `self`. */
   scope?: Scope;
-  /** Called with each page's kept keys as the listing goes, so owners can be looked up meanwhile. */
+  /** Called with each page's kept keys as the listing goes, so owners can be looked up (and keys judged) meanwhile. */
   onKeys?: (keys: readonly RawPersonalClient[]) => void;
+  /** False: the items are only handed to `onKeys`, never held (a streaming audit). Default true. */
+  keepItems?: boolean;
 }
 
 export interface ListingBounds {
@@ -171,13 +179,15 @@ export class C1Client {
    */
   async listPersonalClients(options: ListOptions = {}): Promise<PersonalClientListing> {
     const scope = options.scope ?? 'self';
-    const checker = new PersonalClientChecker();
+    const checker = new PersonalClientChecker({ keepItems: options.keepItems ?? true });
     let received = 0;
+    let count = 0;
     const onPage = (pageItems: unknown[]): void => {
       received += pageItems.length;
       // Checked before the page is kept: a runaway listing stops here, not when memory runs out.
       if (received > this.#maxKeys) throw this.#tooManyKeys(received);
       const kept = checker.addPage(pageItems);
+      count += kept.length;
       if (kept.length > 0) options.onKeys?.(kept);
     };
     const pages =
@@ -187,8 +197,8 @@ export class C1Client {
     const { clients: items, warnings, skipped } = checker.result;
     for (const warning of skipped) this.#logger.warn({ warning }, 'skipped a malformed personal client');
     for (const warning of warnings) this.#logger.warn({ warning }, 'kept a personal client with a malformed field');
-    this.#logger.info({ scope, clients: items.length, skipped: skipped.length, pages }, 'listed C1 personal clients');
-    return { items, warnings, skipped, pages };
+    this.#logger.info({ scope, clients: count, skipped: skipped.length, pages }, 'listed C1 personal clients');
+    return { items, count, warnings, skipped, pages };
   }
 
   /** Every IAM role of the tenant, for resolving `scopedRoles` IDs to names. */

@@ -50,23 +50,37 @@ export class PersonalClientChecker {
   /** id → index of the item kept for it. */
   readonly #firstIndexById = new Map<string, number>();
   #nextIndex = 0;
+  readonly #keepItems: boolean;
+
+  /**
+   * `keepItems: false` for a listing consumed page by page: each page's items
+   * are handed back by `addPage` and not held, so a large tenant's listing
+   * never sits in memory whole (`result.clients` then stays empty).
+   */
+  constructor(options: { keepItems?: boolean } = {}) {
+    this.#keepItems = options.keepItems ?? true;
+  }
 
   /** Checks one page; returns the items of it that were kept. */
   addPage(items: readonly unknown[]): RawPersonalClient[] {
-    const before = this.#result.clients.length;
-    for (const item of items) this.#add(item, this.#nextIndex++);
-    return this.#result.clients.slice(before);
+    const kept: RawPersonalClient[] = [];
+    for (const item of items) {
+      const client = this.#add(item, this.#nextIndex++);
+      if (client !== null) kept.push(client);
+    }
+    if (this.#keepItems) this.#result.clients.push(...kept);
+    return kept;
   }
 
   get result(): CheckedItems {
     return this.#result;
   }
 
-  #add(item: unknown, index: number): void {
+  #add(item: unknown, index: number): RawPersonalClient | null {
     const checked = checkSafely(item, index);
     if (checked.kind === 'skipped') {
       this.#result.skipped.push(checked.warning);
-      return;
+      return null;
     }
     const { client, warnings } = checked;
     const first = this.#firstIndexById.get(client.id);
@@ -77,11 +91,11 @@ export class PersonalClientChecker {
         field: 'id',
         message: `personal client ${quote(client.id)} (#${index}) listed more than once (first at #${first}); skipped`,
       });
-      return;
+      return null;
     }
     this.#firstIndexById.set(client.id, index);
-    this.#result.clients.push(client);
     this.#result.warnings.push(...warnings);
+    return client;
   }
 }
 

@@ -99,7 +99,7 @@ export interface CoverageGaps {
  * or expired, was looked at: its old findings are resolved.
  */
 export function evaluationCoverage(
-  keys: readonly NormalizedKey[],
+  keys: readonly KeyFields[],
   rules: AppConfig['rules'],
   gaps: CoverageGaps = { listingComplete: true, partialRules: new Set() },
   catalogue: readonly Rule[] = RULES,
@@ -144,9 +144,12 @@ export function ruleCatalogue(
   }));
 }
 
-function readsInvalidField(meta: RuleMeta, key: NormalizedKey): boolean {
+/** What coverage needs of a key: a parsed key, or the key as the report lists it. */
+type KeyFields = { id: string; invalidFields: readonly string[] };
+
+function readsInvalidField(meta: RuleMeta, key: KeyFields): boolean {
   if (key.invalidFields.length === 0) return false;
-  return meta.fields.some((field) => (key.invalidFields as readonly string[]).includes(field));
+  return meta.fields.some((field) => key.invalidFields.includes(field));
 }
 
 /** Worst first; then by display name, rule and key so reports are byte-for-byte reproducible. */

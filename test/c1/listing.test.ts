@@ -37,13 +37,13 @@ describe('listPersonalClients pagination', () => {
   test('"list": null means no keys', async () => {
     rig = await startRig({ personalClients: [] });
     const listing = await rig.client().listPersonalClients();
-    expect(listing).toEqual({ items: [], warnings: [], skipped: [], pages: 1 });
+    expect(listing).toEqual({ items: [], count: 0, warnings: [], skipped: [], pages: 1 });
   });
 
   test('an absent list and absent nextPageToken mean an empty last page', async () => {
     rig = await startRig();
     rig.sim.injectFault({ kind: 'wrong-shape', route: 'personal_clients', body: {} });
-    expect(await rig.client().listPersonalClients()).toEqual({ items: [], warnings: [], skipped: [], pages: 1 });
+    expect(await rig.client().listPersonalClients()).toEqual({ items: [], count: 0, warnings: [], skipped: [], pages: 1 });
   });
 
   test('a nextPageToken that was already followed fails with C1_PAGINATION', async () => {

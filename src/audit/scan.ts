@@ -1,0 +1,178 @@
+import type { AppConfig, Suppression } from '../config/types.js';
+import { normalizeKey } from '../keys/normalize.js';
+import type { KeyWarning, NormalizedKey, RawPersonalClient } from '../keys/types.js';
+import type { ReportClient } from '../report/types.js';
+import { compareFindings, evaluateKeys } from '../rules/evaluate.js';
+import { RULES } from '../rules/index.js';
+import type { Finding, Rule, SuppressedFinding } from '../rules/types.js';
+import type { ListingContext } from './collect.js';
+import { attachOwners } from './owners.js';
+
+/**
+ * The audit's judging stage, page by page: each page of listed keys is
+ * normalised and judged as it arrives, and only what the report needs is
+ * kept: the key as the report lists it and its findings. The raw listing and
+ * the parsed keys (dates, CIDRs) are dropped with their page, so a tenant of
+ * 100,000 keys never sits in memory whole, in any form.
+ *
+ * Rules that judge owners (`needsOwners`) wait for the end: owners are
+ * looked up while the listing runs and are only all known once it is done.
+ * They see the key as the report lists it (`keyAsListed`), which is why such
+ * a rule may only read the fields listed in `FIELDS_KEPT_FOR_OWNER_RULES`.
+ */
+
+/** The key fields a rule that judges owners may read: what the report keeps of each key. */
+export const FIELDS_KEPT_FOR_OWNER_RULES: ReadonlySet<keyof NormalizedKey> = new Set([
+  'id',
+  'clientId',
+  'displayName',
+  'userId',
+  'owner',
+  'createdAt',
+  'expiresTime',
+  'lastUsedAt',
+  'scopedRoles',
+  'invalidFields',
+]);
+
+export interface ScanSettings {
+  now: Date;
+  rules: AppConfig['rules'];
+  suppressions: readonly Suppression[];
+  /** The rules to run; the full catalogue unless a test narrows it. */
+  catalogue?: readonly Rule[];
+}
+
+/** What the owner lookup of the source stage found. */
+export interface OwnerResolution {
+  owners: ReadonlyMap<string, import('../keys/types.js').Owner>;
+  ownersResolved: boolean;
+  scope: 'self' | 'tenant';
+}
+
+export interface ScanResult {
+  /** Every scanned (not deleted) key as the report lists it, owner and findings filled, in API order. */
+  clients: ReportClient[];
+  /** Open findings, worst first (`compareFindings`). */
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  /** Keys listed as deleted at or before `now`: counted, not scanned. */
+  deletedCount: number;
+  /** Data warnings of normalisation (in key order), then of the owner attachment. */
+  warnings: KeyWarning[];
+}
+
+export class KeyScan {
+  readonly #settings: ScanSettings;
+  readonly #clients: ReportClient[] = [];
+  readonly #findings: Finding[] = [];
+  readonly #suppressed: SuppressedFinding[] = [];
+  readonly #warnings: KeyWarning[] = [];
+  #deletedCount = 0;
+  /** Position of the next key among the listed ones, for warnings about keys without an id. */
+  #nextIndex = 0;
+
+  constructor(settings: ScanSettings) {
+    this.#settings = settings;
+  }
+
+  /** Normalises and judges one page of listed keys (every rule but those that judge owners). */
+  addPage(raws: readonly RawPersonalClient[], context: ListingContext): void {
+    const { now } = this.#settings;
+    const active: NormalizedKey[] = [];
+    for (const raw of raws) {
+      const { key, warnings } = normalizeKey(raw, this.#nextIndex++);
+      if (warnings.length > 0) this.#warnings.push(...warnings);
+      // A `deletedAt` still ahead means the key works until then: it is scanned.
+      if (key.deletedAt !== null && key.deletedAt.getTime() <= now.getTime()) this.#deletedCount += 1;
+      else active.push(key);
+    }
+    const judged = evaluateKeys(active, { ...this.#evaluationSettings(), roles: context.roles, ownersResolved: false });
+    for (const key of active) this.#clients.push(listedClient(key));
+    for (const finding of judged.findings) this.#findings.push(finding);
+    for (const finding of judged.suppressed) this.#suppressed.push(finding);
+  }
+
+  /**
+   * Gives every key and finding its owner, runs the rules that judge owners
+   * (when the lookup succeeded), and orders the findings as a whole-listing
+   * evaluation would. Call once, after the last page.
+   */
+  finish(resolution: OwnerResolution): ScanResult {
+    const owned = attachOwners(this.#clients, resolution);
+    const clients = owned.keys;
+    const ownerRules = (this.#settings.catalogue ?? RULES).filter((rule) => rule.meta.needsOwners === true);
+    if (resolution.ownersResolved && ownerRules.length > 0) {
+      const judged = evaluateKeys(clients.map(keyAsListed), { ...this.#evaluationSettings(), roles: new Map(), ownersResolved: true, catalogue: ownerRules });
+      this.#findings.push(...judged.findings);
+      this.#suppressed.push(...judged.suppressed);
+    }
+
+    const byId = new Map(clients.map((client) => [client.id, client]));
+    const withOwner = <T extends Finding>(finding: T): T => {
+      const owner = byId.get(finding.credentialId)?.owner ?? null;
+      return owner === null ? finding : { ...finding, owner };
+    };
+    const findings = this.#findings.map(withOwner).sort(compareFindings);
+    const suppressed = this.#suppressed.map(withOwner).sort(compareFindings);
+
+    const fired = new Map<string, string[]>();
+    for (const finding of findings) {
+      const ruleIds = fired.get(finding.credentialId);
+      if (ruleIds === undefined) fired.set(finding.credentialId, [finding.ruleId]);
+      else ruleIds.push(finding.ruleId);
+    }
+    for (const client of clients) client.findings = fired.get(client.id) ?? [];
+
+    return { clients, findings, suppressed, deletedCount: this.#deletedCount, warnings: [...this.#warnings, ...owned.warnings] };
+  }
+
+  #evaluationSettings(): { now: Date; rules: AppConfig['rules']; suppressions: readonly Suppression[]; catalogue?: readonly Rule[] } {
+    const { now, rules, suppressions, catalogue } = this.#settings;
+    return { now, rules, suppressions, ...(catalogue ? { catalogue } : {}) };
+  }
+}
+
+/** One scanned key as the report lists it; owner and findings are filled by `finish`. */
+function listedClient(key: NormalizedKey): ReportClient {
+  return {
+    id: key.id,
+    clientId: key.clientId,
+    displayName: key.displayName,
+    userId: key.userId,
+    owner: key.owner,
+    createdAt: key.createdAt?.toISOString() ?? null,
+    expiresTime: key.expiresTime?.toISOString() ?? null,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    allowSourceCidr: key.allowSourceCidr ? [...key.allowSourceCidr.valid.map((entry) => entry.raw), ...key.allowSourceCidr.invalid] : [],
+    scopedRoles: key.scopedRoles ?? [],
+    invalidFields: [...key.invalidFields],
+    findings: [],
+  };
+}
+
+/**
+ * The key again, from what the report kept of it, for the rules that judge
+ * owners. Only `FIELDS_KEPT_FOR_OWNER_RULES` are real; the others are unset.
+ */
+export function keyAsListed(client: ReportClient): NormalizedKey {
+  return {
+    id: client.id,
+    clientId: client.clientId,
+    displayName: client.displayName,
+    userId: client.userId,
+    createdAt: dateOrNull(client.createdAt),
+    updatedAt: null,
+    deletedAt: null,
+    expiresTime: dateOrNull(client.expiresTime),
+    lastUsedAt: dateOrNull(client.lastUsedAt),
+    allowSourceCidr: null,
+    scopedRoles: client.scopedRoles.length === 0 ? null : client.scopedRoles,
+    invalidFields: client.invalidFields as NormalizedKey['invalidFields'],
+    owner: client.owner,
+  };
+}
+
+function dateOrNull(iso: string | null): Date | null {
+  return iso === null ? null : new Date(iso);
+}
