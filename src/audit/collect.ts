@@ -107,12 +107,20 @@ export async function collectFromC1(
       callerId: who?.ok ? who.userId : null,
       who,
     }));
+    // The first failure of the roles or of judging a page; the listing stops at its next page and throws it.
+    let failure: { error: unknown } | null = null;
+    const noteFailure = (error: unknown): void => {
+      failure ??= { error };
+    };
+    // Observed at once: the roles may fail before any page arrives.
+    ready.catch(noteFailure);
     // One page at a time, in order, each once the context is known; a failure stops the rest and is thrown below.
     let consumed: Promise<unknown> = ready;
     const listing = await client.listPersonalClients({
       scope,
       keepItems: consumePage === undefined,
       onKeys: (keys) => {
+        if (failure !== null) throw failure.error;
         lookup.add(keys.flatMap((key) => (key.userId ? [key.userId] : [])));
         if (consumePage === undefined) return;
         consumed = consumed
@@ -120,7 +128,7 @@ export async function collectFromC1(
           .then(afterPendingIo)
           .then(({ context, callerId }) => consumePage(withCaller(keys, callerId), context));
         // Observed here so a failure while the listing still runs is not an unhandled rejection; awaited below.
-        consumed.catch(() => undefined);
+        consumed.catch(noteFailure);
       },
     }).catch(async (err: unknown) => {
       await Promise.allSettled([ready, consumed]);
