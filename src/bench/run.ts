@@ -15,6 +15,7 @@
  *      with the default config, each as a child process vs its I/O floor (a
  *      plain node:http script fetching the same pages and writing a file of
  *      the report's size; fsync + rename for the 100k row), with peak RSS
+ *   9. with BENCH_TEST_SUITE=1, the test suite's wall time (`vitest run`)
  *
  * It ends with the table of goals: each row as a ratio to its reference
  * measured in this run, with the load average (the machine is shared).
@@ -42,6 +43,7 @@ import { RULES } from '../rules/index.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
 import { measureIoFloor, type IoFloorResult } from './io-floor.js';
 import { formatStartupRow, measureStartup } from './startup.js';
+import { measureTestSuite } from './test-suite.js';
 
 const ENGINE_KEYS = Number(process.env.BENCH_ENGINE_KEYS ?? 100_000);
 const API_KEYS = Number(process.env.BENCH_API_KEYS ?? 5_000);
@@ -59,6 +61,9 @@ const HUGE_KEYS = Number(process.env.BENCH_HUGE_KEYS ?? 100_000);
 const HUGE_ROUNDS = Number(process.env.BENCH_HUGE_ROUNDS ?? 1);
 const HUGE_LATENCY_MS = Number(process.env.BENCH_HUGE_LATENCY_MS ?? 0);
 const LIST_PAGE = Number(process.env.BENCH_LIST_PAGE ?? 50);
+/** Minutes of `vitest run`: only when asked for. */
+const TEST_SUITE = process.env.BENCH_TEST_SUITE === '1';
+const TEST_SUITE_GOAL_MS = 180_000;
 
 /** One row of the closing table: what, measured vs reference, the ratio and the goal. */
 interface GoalRow {
@@ -67,7 +72,8 @@ interface GoalRow {
   reference: string;
   ratio: string;
   goal: string;
-  met: boolean;
+  /** null: not measured in this run. */
+  met: boolean | null;
 }
 
 function loadAverage(): string {
@@ -317,10 +323,25 @@ async function main(): Promise<void> {
     met: engineRate >= 100_000,
   });
 
+  if (TEST_SUITE) {
+    const suite = await measureTestSuite(process.cwd());
+    console.log(`\ntest suite (vitest run): ${(suite.ms / 1000).toFixed(0)} s, ${suite.passed} passed, ${suite.failed} failed`);
+    goals.push({
+      what: 'the test suite (`vitest run`, build excluded)',
+      measured: `${(suite.ms / 1000).toFixed(0)} s, ${suite.passed} passed, ${suite.failed} failed`,
+      reference: '—',
+      ratio: '—',
+      goal: '≤ 3 min, all passing',
+      met: suite.failed === 0 && suite.ms <= TEST_SUITE_GOAL_MS,
+    });
+  } else {
+    goals.push({ what: 'the test suite (`vitest run`, build excluded)', measured: 'not run (BENCH_TEST_SUITE=1)', reference: '—', ratio: '—', goal: '≤ 3 min, all passing', met: null });
+  }
+
   console.log(`\n## goals (${cpus().length} cores, node ${process.version}; load average 1/5/15 min: ${loadAtStart} at start, ${loadAverage()} at end)\n`);
   console.log('| what | measured | reference | ratio | goal | met |');
   console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const row of goals) console.log(`| ${row.what} | ${row.measured} | ${row.reference} | ${row.ratio} | ${row.goal} | ${row.met ? 'yes' : 'no'} |`);
+  for (const row of goals) console.log(`| ${row.what} | ${row.measured} | ${row.reference} | ${row.ratio} | ${row.goal} | ${row.met === null ? '—' : row.met ? 'yes' : 'no'} |`);
 }
 
 function printIoFloor(result: IoFloorResult, rounds: number): void {
