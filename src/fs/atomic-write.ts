@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { copyFile, open, rename, link, lstat, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { writeChunks } from './write-chunks.js';
 
 /**
  * Atomic file writes: readers of the target see either the old file or the
@@ -24,8 +25,16 @@ export interface AtomicWriteOptions {
   mode: number;
 }
 
+/**
+ * What a file is written from: the whole content, or text produced piece by
+ * piece while it is written (see `writeChunks`), so a large file is never
+ * held in memory at once. A producer that throws fails the write like a
+ * full disk does: nothing of it is left anywhere.
+ */
+export type FileData = string | Uint8Array | Iterable<string>;
+
 /** Replaces `target` atomically with `data`. On failure the temp file is removed and `target` is untouched. */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
+export async function writeFileAtomic(target: string, data: FileData, options: AtomicWriteOptions): Promise<void> {
   await removeStaleTempFiles(dirname(target)).catch(() => undefined);
   const temp = await writeTempFile(target, data, options.mode);
   try {
@@ -111,7 +120,7 @@ async function syncCopy(path: string, mode: number): Promise<void> {
 export async function writeFileExclusive(
   dir: string,
   candidateName: (attempt: number) => string,
-  data: string | Uint8Array,
+  data: FileData,
   options: AtomicWriteOptions & { maxAttempts?: number },
 ): Promise<string> {
   const maxAttempts = options.maxAttempts ?? 100;
@@ -199,7 +208,7 @@ export function pidExists(pid: number): boolean {
 /** Exclusive, never through a symlink: a file or link planted at the temp name makes this fail, not write elsewhere. */
 const TEMP_OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
-async function writeTempFile(target: string, data: string | Uint8Array, mode: number): Promise<string> {
+async function writeTempFile(target: string, data: FileData, mode: number): Promise<string> {
   let temp = newTempPath(target);
   let handle: FileHandle | undefined;
   let created = false;
@@ -217,7 +226,8 @@ async function writeTempFile(target: string, data: string | Uint8Array, mode: nu
     }
     // open()'s mode is filtered by the umask; fchmod is exact.
     await handle.chmod(mode);
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else await writeChunks(handle, data);
     await handle.sync();
     await handle.close();
     handle = undefined;

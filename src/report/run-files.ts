@@ -1,13 +1,14 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HygieneError } from '../errors.js';
-import { errorCode, errorMessage, replaceWithLinkAtomic, writeFileAtomic, writeFileExclusive, type LinkAtomicOptions } from '../fs/atomic-write.js';
+import { errorCode, errorMessage, replaceWithLinkAtomic, writeFileAtomic, writeFileExclusive, type FileData, type LinkAtomicOptions } from '../fs/atomic-write.js';
 import type { Logger } from '../logger.js';
 
 /**
  * The files of one run in the report directory: `report-<stamp>.<ext>` and
  * `latest.<ext>` for each rendering, written atomically, and retention by
- * run. It knows nothing of formats: it is handed extensions and bytes.
+ * run. It knows nothing of formats: it is handed extensions and content,
+ * whole or as chunks of text that are streamed to disk as they are produced.
  *
  * Each rendering is encoded, written and fsynced once, to its dated file;
  * `latest.<ext>` is a hard link to that file (a copy where the filesystem has
@@ -19,7 +20,8 @@ import type { Logger } from '../logger.js';
 export interface RunFile {
   /** File name extension without the leading dot, e.g. `json`, `ocsf.json`. */
   extension: string;
-  content: string;
+  /** The bytes, or chunks of text produced while the file is written (read once, in order). */
+  content: FileData;
 }
 
 export interface WriteRunOptions {
@@ -57,8 +59,11 @@ const REPORT_DIR_MODE = 0o750;
  * file's last, so `latest.json` is never ahead of the other formats.
  *
  * All or nothing for the dated files and the first `latest`: when anything
- * fails, this run's dated files are removed again and `REPORT_WRITE_FAILED`
- * names the path; the first file's `latest` (the previous one) is untouched.
+ * fails (a chunk producer that throws included), this run's dated files are
+ * removed again and `REPORT_WRITE_FAILED` names the path; the first file's
+ * `latest` (the previous one) is untouched. No `latest` is replaced before
+ * every dated file is complete, so a failure while writing one leaves every
+ * `latest` as it was.
  */
 export async function writeRunFiles(stamp: string, files: readonly RunFile[], options: WriteRunOptions): Promise<WrittenRun> {
   const [primary, ...others] = files;

@@ -30,13 +30,16 @@ export const LATEST_NAME = 'latest.json';
 /**
  * Renders the report in every requested format and writes the run's files:
  * `report-<UTC timestamp>.<ext>` and `latest.<ext>` each, atomically, then
- * prunes old runs. Rendering happens before anything is written, so a
- * rendering problem leaves the directory as it was.
+ * prunes old runs. Each format is rendered while it is written, chunk by
+ * chunk, so memory does not grow with the size of the report beyond the
+ * report itself; a rendering that fails half-way fails the run like a full
+ * disk does: this run's files are removed and every `latest` is as it was.
  */
 export async function writeReport(report: AuditReport, options: WriteReportOptions): Promise<WrittenReport> {
   const stamp = fileStamp(report.startedAt);
   const formats = formatsToWrite(options.formats ?? ['json']);
-  const files = formats.map((format) => ({ format, extension: RENDERERS[format].extension, content: RENDERERS[format].render(report) }));
+  // Generators: nothing is rendered until the writer reads it.
+  const files = formats.map((format) => ({ format, extension: RENDERERS[format].extension, content: RENDERERS[format].chunks(report) }));
   const written = await writeRunFiles(stamp, files, {
     dir: options.dir,
     keep: options.keep,

@@ -20,6 +20,8 @@ export interface AuditedRuns {
   reports: AuditReport[];
   /** The raw bytes of each run's latest.json. */
   texts: string[];
+  /** The report object each run handed to the report writer, and where it wrote the JSON. */
+  written: { report: AuditReport; path: string }[];
   cleanup: () => Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function auditTwice(
   const sim = await startSimulator({ tenantHost: DEMO_TENANT, credentials: [credential], personalClients: keys, roles: DEMO_ROLES });
   const reports: AuditReport[] = [];
   const texts: string[] = [];
+  const written: AuditedRuns['written'] = [];
   try {
     const loaded = await loadConfig({
       configPath: null,
@@ -57,6 +60,7 @@ export async function auditTwice(
     const run = async (asOf: Date): Promise<void> => {
       const outcome = await runAudit({ config, asOf, dryRun: false, failOn: null }, { logger, clock: systemClock, print: () => undefined });
       if (outcome.error) throw outcome.error;
+      if (outcome.report && outcome.reportPath) written.push({ report: outcome.report, path: outcome.reportPath });
       const text = await readFile(join(reportDir, 'latest.json'), 'utf8');
       texts.push(text);
       reports.push(JSON.parse(text) as AuditReport);
@@ -75,5 +79,5 @@ export async function auditTwice(
   } finally {
     await sim.close();
   }
-  return { dir, reportDir, reports, texts, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, reportDir, reports, texts, written, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

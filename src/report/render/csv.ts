@@ -1,5 +1,6 @@
 import { compareFindings } from '../../rules/evaluate.js';
 import type { AuditReport } from '../types.js';
+import { joinChunks } from './chunks.js';
 
 /** The columns, in order, exactly as the contract names them. */
 export const CSV_COLUMNS = [
@@ -21,7 +22,12 @@ export const CSV_COLUMNS = [
  * column names. Pure.
  */
 export function renderCsv(report: AuditReport): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  return joinChunks(renderCsvChunks(report));
+}
+
+/** The CSV as chunks: the header line, then one line per finding. */
+export function* renderCsvChunks(report: AuditReport): Generator<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
   for (const finding of [...report.findings].sort(compareFindings)) {
     const row: Record<(typeof CSV_COLUMNS)[number], string> = {
       severity: finding.severity,
@@ -34,9 +40,8 @@ export function renderCsv(report: AuditReport): string {
       firstSeenAt: finding.firstSeenAt,
       fingerprint: finding.fingerprint,
     };
-    lines.push(CSV_COLUMNS.map((column) => csvField(row[column])).join(','));
+    yield `${CSV_COLUMNS.map((column) => csvField(row[column])).join(',')}\r\n`;
   }
-  return `${lines.join('\r\n')}\r\n`;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Finding } from '../../rules/types.js';
 import { SEVERITIES, severityRank, type Severity } from '../../severity.js';
 import { escapeHtml, toSafeLine } from '../sanitize.js';
 import type { AuditReport, ReportClient } from '../types.js';
+import { each, joinChunks, joined } from './chunks.js';
 import { NEUTRAL_COLOUR, SCRIPT, SEVERITY_COLOURS, STYLE } from './html-assets.js';
 
 /**
@@ -17,6 +18,14 @@ import { NEUTRAL_COLOUR, SCRIPT, SEVERITY_COLOURS, STYLE } from './html-assets.j
  * linear in the size of the report (apart from sorting).
  */
 export function renderHtml(report: AuditReport): string {
+  return joinChunks(renderHtmlChunks(report));
+}
+
+/**
+ * The page as chunks: the parts that grow with the report (key rows, table
+ * rows, timeline markers, owner options) come one item at a time.
+ */
+export function* renderHtmlChunks(report: AuditReport): Generator<string> {
   const model = buildModel(report);
   const csp = [
     "default-src 'none'",
@@ -29,7 +38,7 @@ export function renderHtml(report: AuditReport): string {
   ].join('; ');
   const title = `C1 credential hygiene: ${line(report.tenant, 120)} — ${formatTime(report.asOf)}`;
 
-  return [
+  yield* joined([
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
@@ -57,7 +66,7 @@ export function renderHtml(report: AuditReport): string {
     '</body>',
     '</html>',
     '',
-  ].join('\n');
+  ], '\n');
 }
 
 /** How many keys the "expiring soon" list under the timeline names; the rest are on the timeline and in the rows. */
@@ -142,9 +151,9 @@ function header(report: AuditReport): string {
   ].join('\n');
 }
 
-function overview(report: AuditReport, model: Model): string {
+function overview(report: AuditReport, model: Model): Iterable<string> {
   const total = report.summary.findings;
-  return [
+  return joined([
     '<section class="overview" aria-label="Overview">',
     '<div class="card">',
     '<h2>Open findings by severity</h2>',
@@ -157,7 +166,7 @@ function overview(report: AuditReport, model: Model): string {
     soonList(model),
     '</div>',
     '</section>',
-  ].join('\n');
+  ], '\n');
 }
 
 /** Horizontal bars, worst severity on top; the numbers are text, so the chart reads without colour too. */
@@ -189,7 +198,7 @@ function severityChart(counts: Record<Severity, number>): string {
  * axis and are left out where they would overlap; every key is named in a
  * tooltip and, soonest first, in the list below and in its row.
  */
-function expiryTimeline(report: AuditReport, model: Model): string {
+function* expiryTimeline(report: AuditReport, model: Model): Generator<string> {
   const width = 720;
   const left = 14;
   const right = width - 14;
@@ -199,8 +208,9 @@ function expiryTimeline(report: AuditReport, model: Model): string {
   const height = axisY + 34;
   const x = (days: number): number => left + (days / TIMELINE_DAYS) * (right - left);
   const asOf = Date.parse(report.asOf);
+  const caption = `${model.expiring.length} key${model.expiring.length === 1 ? '' : 's'} expiring in the next ${TIMELINE_DAYS} days`;
 
-  const parts: string[] = [];
+  const parts: string[] = [`<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${caption}"><title>${caption}</title>`];
   for (const day of [0, 14, 30, 60, 90]) {
     const at = x(day).toFixed(1);
     parts.push(`<line class="grid" x1="${at}" y1="8" x2="${at}" y2="${axisY}"/>`);
@@ -214,6 +224,7 @@ function expiryTimeline(report: AuditReport, model: Model): string {
   if (model.expiring.length === 0) {
     parts.push(`<text class="tick" x="${width / 2}" y="${axisY - 30}" text-anchor="middle">No key expires in the next ${TIMELINE_DAYS} days.</text>`);
   }
+  yield parts.join('');
 
   // Connectors and dots first, labels last: a label is never crossed by another key's connector.
   const labels: string[] = [];
@@ -229,17 +240,17 @@ function expiryTimeline(report: AuditReport, model: Model): string {
     const start = anchorEnd ? at - labelWidth : at - 3;
     const end = anchorEnd ? at + 3 : at + labelWidth;
     const lane = laneEnds.findIndex((laneEnd) => laneEnd < start);
+    let connector = '';
     if (lane !== -1) {
       laneEnds[lane] = end;
       const y = axisY - 10 - lane * laneHeight;
-      parts.push(`<line x1="${at.toFixed(1)}" y1="${y + 3}" x2="${at.toFixed(1)}" y2="${axisY - 5}" stroke="${colour}" stroke-width="1"/>`);
+      connector = `<line x1="${at.toFixed(1)}" y1="${y + 3}" x2="${at.toFixed(1)}" y2="${axisY - 5}" stroke="${colour}" stroke-width="1"/>`;
       labels.push(`<text class="label" x="${(anchorEnd ? at - 4 : at + 4).toFixed(1)}" y="${y}" text-anchor="${anchorEnd ? 'end' : 'start'}">${escapeHtml(label)}</text>`);
     }
-    parts.push(`<circle cx="${at.toFixed(1)}" cy="${axisY}" r="5" fill="${colour}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(tip)}</title></circle>`);
+    yield `${connector}<circle cx="${at.toFixed(1)}" cy="${axisY}" r="5" fill="${colour}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(tip)}</title></circle>`;
   }
-  parts.push(...labels);
-  const label = `${model.expiring.length} key${model.expiring.length === 1 ? '' : 's'} expiring in the next ${TIMELINE_DAYS} days`;
-  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}"><title>${label}</title>${parts.join('')}</svg>`;
+  // Few: a label is only placed where one of the lanes has room.
+  yield `${labels.join('')}</svg>`;
 }
 
 function soonList(model: Model): string {
@@ -254,25 +265,27 @@ function soonList(model: Model): string {
   return `<ul class="soon">${items.join('')}</ul>`;
 }
 
-function keySection(report: AuditReport, model: Model): string {
-  const parts = [
-    '<section aria-labelledby="keys-h">',
-    `<h2 id="keys-h">Keys with findings <span class="n">(${model.keys.length})</span></h2>`,
-  ];
+function keySection(report: AuditReport, model: Model): Iterable<string> {
+  const head = ['<section aria-labelledby="keys-h">', `<h2 id="keys-h">Keys with findings <span class="n">(${model.keys.length})</span></h2>`];
   if (model.keys.length === 0) {
-    parts.push(`<p class="empty">No open findings: all ${report.summary.clientsScanned} scanned keys are clean.</p>`, '</section>');
-    return parts.join('\n');
+    return [[...head, `<p class="empty">No open findings: all ${report.summary.clientsScanned} scanned keys are clean.</p>`, '</section>'].join('\n')];
   }
-  parts.push(filterForm(report, model));
-  parts.push('<p class="empty" id="no-match" hidden>No key matches these filters.</p>');
-  parts.push('<div class="keys">');
-  for (const key of model.keys) parts.push(keyRow(key, report.asOf));
-  parts.push('</div>', '</section>');
-  return parts.join('\n');
+  return joined(
+    [
+      ...head,
+      filterForm(report, model),
+      '<p class="empty" id="no-match" hidden>No key matches these filters.</p>',
+      '<div class="keys">',
+      each(model.keys, (key) => keyRow(key, report.asOf), '\n'),
+      '</div>',
+      '</section>',
+    ],
+    '\n',
+  );
 }
 
 /** Hidden until the script shows it: without JavaScript it could not do anything. */
-function filterForm(report: AuditReport, model: Model): string {
+function filterForm(report: AuditReport, model: Model): Iterable<string> {
   const severities = [...SEVERITIES]
     .reverse()
     .map((severity) => `<option value="${severity}">${capitalise(severity)}${severity === 'critical' ? '' : ' or worse'}</option>`);
@@ -290,18 +303,24 @@ function filterForm(report: AuditReport, model: Model): string {
     entry.n += 1;
     owners.set(id, entry);
   }
-  const ownerOptions = [...owners.entries()]
-    .sort((a, b) => compareText(a[1].label, b[1].label))
-    .map(([id, { label, n }]) => `<option value="${escapeHtml(id)}">${text(label, 80)} (${n})</option>`);
-  return [
-    '<form id="filters" class="filters" hidden aria-label="Filter keys">',
-    `<label>Severity<select name="severity"><option value="">All severities</option>${severities.join('')}</select></label>`,
-    `<label>Rule<select name="rule"><option value="">All rules</option>${rules.join('')}</select></label>`,
-    `<label>Owner<select name="owner"><option value="">All owners</option>${ownerOptions.join('')}</select></label>`,
-    '<button type="reset">Clear</button>',
-    `<output id="shown" aria-live="polite">${model.keys.length} of ${model.keys.length} keys shown</output>`,
-    '</form>',
-  ].join('\n');
+  // As many owners as keys, at worst: one option at a time.
+  const ownerOptions = each(
+    [...owners.entries()].sort((a, b) => compareText(a[1].label, b[1].label)),
+    ([id, { label, n }]) => `<option value="${escapeHtml(id)}">${text(label, 80)} (${n})</option>`,
+    '',
+  );
+  return joined(
+    [
+      '<form id="filters" class="filters" hidden aria-label="Filter keys">',
+      `<label>Severity<select name="severity"><option value="">All severities</option>${severities.join('')}</select></label>`,
+      `<label>Rule<select name="rule"><option value="">All rules</option>${rules.join('')}</select></label>`,
+      joined(['<label>Owner<select name="owner"><option value="">All owners</option>', ownerOptions, '</select></label>'], ''),
+      '<button type="reset">Clear</button>',
+      `<output id="shown" aria-live="polite">${model.keys.length} of ${model.keys.length} keys shown</output>`,
+      '</form>',
+    ],
+    '\n',
+  );
 }
 
 function keyRow(key: KeyView, asOf: string): string {
@@ -363,67 +382,87 @@ function ownerHtml(key: KeyView): string {
   return `${[name, email].filter(Boolean).join(' · ') || `user <bdi class="mono">${text(owner.id, 80)}</bdi>`}${status}`;
 }
 
-function resolvedSection(report: AuditReport): string {
+function resolvedSection(report: AuditReport): Iterable<string> {
   const title = `<h2 id="resolved-h">Resolved since the last run <span class="n">(${report.resolved.length})</span></h2>`;
   if (report.resolved.length === 0) {
-    return `<section aria-labelledby="resolved-h">${title}<p class="muted">Nothing was resolved since the last run.</p></section>`;
+    return [`<section aria-labelledby="resolved-h">${title}<p class="muted">Nothing was resolved since the last run.</p></section>`];
   }
-  const rows = report.resolved.map(
+  const rows = each(
+    report.resolved,
     (entry) =>
       `<tr><td><span class="sev sev-${entry.severity}">${entry.severity}</span></td><td>${text(entry.title, 120)}</td>` +
       `<td><bdi>${text(entry.displayName, 200) || '(no name)'}</bdi></td><td class="mono"><bdi>${text(entry.clientId, 300)}</bdi></td>` +
       `<td>${escapeHtml(formatTime(entry.firstSeenAt))}</td></tr>`,
+    '',
   );
-  return [
-    `<section aria-labelledby="resolved-h">${title}`,
-    '<table class="list"><thead><tr><th>Last severity</th><th>Rule</th><th>Key</th><th>Client ID</th><th>First seen</th></tr></thead>',
-    `<tbody>${rows.join('')}</tbody></table></section>`,
-  ].join('\n');
+  return joined(
+    [
+      `<section aria-labelledby="resolved-h">${title}`,
+      '<table class="list"><thead><tr><th>Last severity</th><th>Rule</th><th>Key</th><th>Client ID</th><th>First seen</th></tr></thead>',
+      joined(['<tbody>', rows, '</tbody></table></section>'], ''),
+    ],
+    '\n',
+  );
 }
 
-function suppressedSection(report: AuditReport): string {
-  if (report.suppressed.length === 0) return '';
-  const rows = report.suppressed.map(
+function suppressedSection(report: AuditReport): Iterable<string> {
+  if (report.suppressed.length === 0) return [''];
+  const rows = each(
+    report.suppressed,
     (entry) =>
       `<tr><td><span class="sev sev-${entry.severity}">${entry.severity}</span></td><td>${text(entry.title, 120)}</td>` +
       `<td><bdi>${text(entry.displayName, 200) || '(no name)'}</bdi></td><td>${text(entry.reason, 500)}</td>` +
       `<td>${entry.suppressionExpires ? escapeHtml(formatTime(entry.suppressionExpires)) : 'never'}</td></tr>`,
+    '',
   );
-  return [
-    `<section aria-labelledby="suppressed-h"><h2 id="suppressed-h">Suppressed <span class="n">(${report.suppressed.length})</span></h2>`,
-    '<table class="list"><thead><tr><th>Severity</th><th>Rule</th><th>Key</th><th>Reason</th><th>Until</th></tr></thead>',
-    `<tbody>${rows.join('')}</tbody></table></section>`,
-  ].join('\n');
+  return joined(
+    [
+      `<section aria-labelledby="suppressed-h"><h2 id="suppressed-h">Suppressed <span class="n">(${report.suppressed.length})</span></h2>`,
+      '<table class="list"><thead><tr><th>Severity</th><th>Rule</th><th>Key</th><th>Reason</th><th>Until</th></tr></thead>',
+      joined(['<tbody>', rows, '</tbody></table></section>'], ''),
+    ],
+    '\n',
+  );
 }
 
-function warningSection(report: AuditReport): string {
-  if (report.warnings.length === 0) return '';
-  const rows = report.warnings.map(
+function warningSection(report: AuditReport): Iterable<string> {
+  if (report.warnings.length === 0) return [''];
+  const rows = each(
+    report.warnings,
     (warning) =>
       `<tr><td class="mono"><bdi>${warning.credentialId === null ? (warning.index === undefined ? '—' : `item ${warning.index}`) : text(warning.credentialId, 200)}</bdi></td>` +
       `<td class="mono">${text(warning.field, 80)}</td><td>${text(warning.message, 500)}</td></tr>`,
+    '',
   );
-  return [
-    `<section aria-labelledby="warnings-h"><h2 id="warnings-h">Data warnings <span class="n">(${report.warnings.length})</span></h2>`,
-    '<p class="muted">Findings may be incomplete for these keys.</p>',
-    '<table class="list"><thead><tr><th>Key</th><th>Field</th><th>Problem</th></tr></thead>',
-    `<tbody>${rows.join('')}</tbody></table></section>`,
-  ].join('\n');
+  return joined(
+    [
+      `<section aria-labelledby="warnings-h"><h2 id="warnings-h">Data warnings <span class="n">(${report.warnings.length})</span></h2>`,
+      '<p class="muted">Findings may be incomplete for these keys.</p>',
+      '<table class="list"><thead><tr><th>Key</th><th>Field</th><th>Problem</th></tr></thead>',
+      joined(['<tbody>', rows, '</tbody></table></section>'], ''),
+    ],
+    '\n',
+  );
 }
 
-function cleanSection(model: Model): string {
-  if (model.clean.length === 0) return '';
-  const rows = model.clean.map(
+function cleanSection(model: Model): Iterable<string> {
+  if (model.clean.length === 0) return [''];
+  const rows = each(
+    model.clean,
     (client) =>
       `<tr><td><bdi>${text(client.displayName, 200) || '(no name)'}</bdi></td><td class="mono"><bdi>${text(client.clientId, 300)}</bdi></td>` +
       `<td>${client.owner ? `<bdi>${text(client.owner.displayName ?? client.owner.email ?? client.owner.id, 120)}</bdi>` : '<span class="muted">unknown</span>'}</td>` +
       `<td>${client.expiresTime ? escapeHtml(formatTime(client.expiresTime)) : 'never'}</td></tr>`,
+    '',
   );
-  return [
-    `<details class="clean"><summary>Keys without findings (${model.clean.length})</summary>`,
-    '<table class="list"><thead><tr><th>Key</th><th>Client ID</th><th>Owner</th><th>Expires</th></tr></thead>',
-    `<tbody>${rows.join('')}</tbody></table></details>`,
-  ].join('\n');
+  return joined(
+    [
+      `<details class="clean"><summary>Keys without findings (${model.clean.length})</summary>`,
+      '<table class="list"><thead><tr><th>Key</th><th>Client ID</th><th>Owner</th><th>Expires</th></tr></thead>',
+      joined(['<tbody>', rows, '</tbody></table></details>'], ''),
+    ],
+    '\n',
+  );
 }
 
 function footer(report: AuditReport): string {

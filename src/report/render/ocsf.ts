@@ -2,6 +2,7 @@ import { compareFindings } from '../../rules/evaluate.js';
 import type { Finding } from '../../rules/types.js';
 import type { Severity } from '../../severity.js';
 import type { AuditReport, ResolvedFinding } from '../types.js';
+import { jsonArrayChunks } from './json-chunks.js';
 
 /**
  * The report as OCSF Detection Finding events (class 2004, category 2
@@ -43,13 +44,21 @@ export function renderOcsf(report: AuditReport): string {
   return `${JSON.stringify(ocsfEvents(report), null, 2)}\n`;
 }
 
+/** The same bytes as `renderOcsf`, one event at a time: neither an array of every event nor a string of all of them. */
+export function* renderOcsfChunks(report: AuditReport): Generator<string> {
+  yield* jsonArrayChunks(eachEvent(report), 1);
+  yield '\n';
+}
+
 export function ocsfEvents(report: AuditReport): OcsfEvent[] {
-  const time = Date.parse(report.asOf);
-  const context: EventContext = { report, time };
-  return [
-    ...[...report.findings].sort(compareFindings).map((finding) => openEvent(finding, context)),
-    ...report.resolved.map((resolved) => resolvedEvent(resolved, context)),
-  ];
+  return Array.from(eachEvent(report));
+}
+
+/** Open findings worst first, then the resolved ones; each event built when it is asked for. */
+function* eachEvent(report: AuditReport): Generator<OcsfEvent> {
+  const context: EventContext = { report, time: Date.parse(report.asOf) };
+  for (const finding of [...report.findings].sort(compareFindings)) yield openEvent(finding, context);
+  for (const resolved of report.resolved) yield resolvedEvent(resolved, context);
 }
 
 /**

@@ -1,0 +1,133 @@
+import { fstatSync } from 'node:fs';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeChunks } from '../../src/fs/write-chunks.js';
+import { REPORT_FORMATS } from '../../src/report/formats.js';
+import { RENDERERS } from '../../src/report/render/index.js';
+import { ORACLE_RENDERERS } from '../report/oracle/index.js';
+import { arbitraryReport } from '../report/report-arbitrary.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'c1-write-chunks-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes `chunks` to a fresh file with the given batch size and returns its bytes. */
+async function written(chunks: Iterable<string>, batchChars: number): Promise<Buffer> {
+  const path = join(dir, `out-${Math.random().toString(16).slice(2)}`);
+  const handle = await open(path, 'wx');
+  try {
+    await writeChunks(handle, chunks, batchChars);
+  } finally {
+    await handle.close();
+  }
+  return readFile(path);
+}
+
+/** Text cut anywhere, surrogate pairs included: the file must still be the whole text encoded at once. */
+const pieces = fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('\ud83d', '\ude00', '\ud83d\ude00', '\ud800', '', 'é€')), { maxLength: 40 });
+
+describe('writeChunks', () => {
+  it('property: the file is the joined chunks as UTF-8, whatever the batch size and wherever the cuts (split surrogate pairs included)', async () => {
+    await fc.assert(
+      fc.asyncProperty(pieces, fc.integer({ min: 1, max: 64 }), async (chunks, batchChars) => {
+        const bytes = await written(chunks, batchChars);
+        expect(bytes.equals(Buffer.from(chunks.join(''), 'utf8'))).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a surrogate pair cut between two chunks at a batch boundary stays one character', async () => {
+    const bytes = await written(['ab\ud83d', '\ude00cd'], 3);
+    expect(bytes.toString('utf8')).toBe('ab\ud83d\ude00cd');
+  });
+
+  for (const format of REPORT_FORMATS) {
+    it(`property: ${format} reports streamed in small batches are byte for byte what the old renderer's string encodes to`, async () => {
+      await fc.assert(
+        fc.asyncProperty(arbitraryReport(), fc.integer({ min: 1, max: 4096 }), async (report, batchChars) => {
+          const bytes = await written(RENDERERS[format].chunks(report), batchChars);
+          expect(bytes.equals(Buffer.from(ORACLE_RENDERERS[format](report), 'utf8'))).toBe(true);
+        }),
+        { numRuns: 25 },
+      );
+    });
+  }
+
+  it('never reads far ahead of the disk: at most two batches (and the chunk in hand) are unwritten at any time', async () => {
+    const path = join(dir, 'bounded');
+    const handle = await open(path, 'wx');
+    const batch = 1000;
+    const chunk = 'x'.repeat(97);
+    let produced = 0;
+    let worstLag = 0;
+    function* chunks(): Generator<string> {
+      for (let i = 0; i < 2000; i += 1) {
+        const onDisk = fstatSync(handle.fd).size;
+        worstLag = Math.max(worstLag, produced - onDisk);
+        produced += chunk.length;
+        yield chunk;
+      }
+    }
+    try {
+      await writeChunks(handle, chunks(), batch);
+    } finally {
+      await handle.close();
+    }
+    expect((await readFile(path, 'utf8')).length).toBe(produced);
+    expect(worstLag).toBeGreaterThan(0);
+    expect(worstLag).toBeLessThanOrEqual(2 * (batch + chunk.length));
+  });
+
+  it('rethrows what the producer throws half-way, after the write already running has finished', async () => {
+    const path = join(dir, 'half');
+    const handle = await open(path, 'wx');
+    function* failing(): Generator<string> {
+      for (let i = 0; i < 50; i += 1) yield 'y'.repeat(100);
+      throw new Error('renderer broke');
+    }
+    let error: unknown;
+    try {
+      await writeChunks(handle, failing(), 256);
+    } catch (caught) {
+      error = caught;
+    }
+    // Closing right away is safe: nothing is still being written to the handle.
+    await handle.close();
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe('renderer broke');
+    const text = await readFile(path, 'utf8');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).toMatch(/^y+$/);
+  });
+
+  it('fails with the write error when the file cannot be written, without reading the producer to its end', async () => {
+    const path = join(dir, 'read-only');
+    await writeFile(path, '');
+    const handle = await open(path, 'r');
+    let produced = 0;
+    function* endless(): Generator<string> {
+      for (;;) {
+        produced += 1;
+        yield 'z'.repeat(100);
+      }
+    }
+    let error: unknown;
+    try {
+      await writeChunks(handle, endless(), 1000);
+    } catch (caught) {
+      error = caught;
+    } finally {
+      await handle.close();
+    }
+    expect((error as NodeJS.ErrnoException).code).toBe('EBADF');
+    expect(produced).toBeLessThan(100);
+  });
+});

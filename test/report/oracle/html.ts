@@ -1,0 +1,491 @@
+// Frozen: the string renderer as it was before rendering became a stream (see ./index.ts). Do not edit to follow src/.
+import { createHash } from 'node:crypto';
+import { DAY_MS } from '../../../src/clock.js';
+import { compareFindings } from '../../../src/rules/evaluate.js';
+import type { Finding } from '../../../src/rules/types.js';
+import { SEVERITIES, severityRank, type Severity } from '../../../src/severity.js';
+import { escapeHtml, toSafeLine } from '../../../src/report/sanitize.js';
+import type { AuditReport, ReportClient } from '../../../src/report/types.js';
+import { NEUTRAL_COLOUR, SCRIPT, SEVERITY_COLOURS, STYLE } from '../../../src/report/render/html-assets.js';
+
+/**
+ * The report as one self-contained HTML page a security team can put on a
+ * screen or print: inline CSS and SVG, a strict Content-Security-Policy that
+ * allows only this page's own style and script (by hash), nothing fetched.
+ * Readable without JavaScript; with it, filters by severity, rule and owner.
+ * Everything from the API is untrusted text: stripped of control and bidi
+ * characters, cut to a sane length, escaped, and isolated in <bdi>. Pure and
+ * linear in the size of the report (apart from sorting).
+ */
+export function renderHtml(report: AuditReport): string {
+  const model = buildModel(report);
+  const csp = [
+    "default-src 'none'",
+    `style-src '${sha256(STYLE)}'`,
+    `script-src '${sha256(SCRIPT)}'`,
+    // Only for the empty data: favicon below, which stops browsers asking a server for /favicon.ico.
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const title = `C1 credential hygiene: ${line(report.tenant, 120)} — ${formatTime(report.asOf)}`;
+
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="robots" content="noindex">',
+    '<link rel="icon" href="data:,">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    header(report),
+    '<main class="wrap">',
+    overview(report, model),
+    keySection(report, model),
+    resolvedSection(report),
+    suppressedSection(report),
+    warningSection(report),
+    cleanSection(model),
+    '</main>',
+    footer(report),
+    `<script>${SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** How many keys the "expiring soon" list under the timeline names; the rest are on the timeline and in the rows. */
+const SOON_LISTED = 8;
+const TIMELINE_DAYS = 90;
+
+interface KeyView {
+  credentialId: string;
+  client: ReportClient | null;
+  displayName: string;
+  clientId: string;
+  owner: Finding['owner'];
+  findings: Finding[];
+  worst: Severity | null;
+}
+
+interface Model {
+  keys: KeyView[];
+  clean: ReportClient[];
+  expiring: { key: KeyView | null; client: ReportClient; days: number }[];
+}
+
+/** One pass over clients and findings: findings grouped by key, keys worst first. */
+function buildModel(report: AuditReport): Model {
+  const clients = new Map<string, ReportClient>();
+  for (const client of report.clients) clients.set(client.id, client);
+
+  const byKey = new Map<string, KeyView>();
+  for (const finding of [...report.findings].sort(compareFindings)) {
+    let view = byKey.get(finding.credentialId);
+    if (!view) {
+      const client = clients.get(finding.credentialId) ?? null;
+      view = {
+        credentialId: finding.credentialId,
+        client,
+        displayName: client?.displayName ?? finding.displayName,
+        clientId: client?.clientId ?? finding.clientId,
+        owner: client?.owner ?? finding.owner,
+        findings: [],
+        worst: null,
+      };
+      byKey.set(finding.credentialId, view);
+    }
+    view.findings.push(finding);
+    if (view.worst === null || severityRank(finding.severity) > severityRank(view.worst)) view.worst = finding.severity;
+  }
+  const keys = [...byKey.values()].sort(
+    (a, b) =>
+      severityRank(b.worst ?? 'info') - severityRank(a.worst ?? 'info') ||
+      b.findings.length - a.findings.length ||
+      compareText(a.displayName, b.displayName) ||
+      compareText(a.credentialId, b.credentialId),
+  );
+
+  const asOf = Date.parse(report.asOf);
+  const expiring: Model['expiring'] = [];
+  for (const client of report.clients) {
+    if (client.expiresTime === null) continue;
+    const days = (Date.parse(client.expiresTime) - asOf) / DAY_MS;
+    if (days > 0 && days <= TIMELINE_DAYS) expiring.push({ key: byKey.get(client.id) ?? null, client, days });
+  }
+  expiring.sort((a, b) => a.days - b.days || compareText(a.client.displayName, b.client.displayName));
+
+  const clean = report.clients.filter((client) => !byKey.has(client.id)).sort((a, b) => compareText(a.displayName, b.displayName));
+  return { keys, clean, expiring };
+}
+
+function header(report: AuditReport): string {
+  const facts: [string, string][] = [
+    ['As of', formatTime(report.asOf)],
+    ['Keys scanned', String(report.summary.clientsScanned)],
+    ['Open findings', String(report.summary.findings)],
+    ['Resolved since last run', String(report.summary.resolved)],
+  ];
+  if (report.summary.clientsSkipped > 0) facts.push(['Skipped items', String(report.summary.clientsSkipped)]);
+  return [
+    '<header class="top"><div class="wrap">',
+    '<p class="eyebrow">C1 credential hygiene report</p>',
+    `<h1><bdi>${text(report.tenant, 200)}</bdi></h1>`,
+    `<dl class="facts">${facts.map(([term, value]) => `<div><dt>${term}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
+    '</div></header>',
+  ].join('\n');
+}
+
+function overview(report: AuditReport, model: Model): string {
+  const total = report.summary.findings;
+  return [
+    '<section class="overview" aria-label="Overview">',
+    '<div class="card">',
+    '<h2>Open findings by severity</h2>',
+    `<p class="big">${total} <span>open finding${total === 1 ? '' : 's'} on ${model.keys.length} of ${report.summary.clientsScanned} keys</span></p>`,
+    severityChart(report.summary.bySeverity),
+    '</div>',
+    '<div class="card">',
+    `<h2>Keys expiring in the next ${TIMELINE_DAYS} days <span class="n">(${model.expiring.length})</span></h2>`,
+    expiryTimeline(report, model),
+    soonList(model),
+    '</div>',
+    '</section>',
+  ].join('\n');
+}
+
+/** Horizontal bars, worst severity on top; the numbers are text, so the chart reads without colour too. */
+function severityChart(counts: Record<Severity, number>): string {
+  const order = [...SEVERITIES].reverse();
+  const max = Math.max(1, ...order.map((severity) => counts[severity] ?? 0));
+  const rowHeight = 30;
+  const labelWidth = 78;
+  const barSpace = 250;
+  const height = order.length * rowHeight + 4;
+  const rows = order.map((severity, index) => {
+    const value = counts[severity] ?? 0;
+    const y = index * rowHeight + 4;
+    const width = value === 0 ? 0 : Math.max(3, Math.round((value / max) * barSpace));
+    return [
+      `<text x="0" y="${y + 16}">${capitalise(severity)}</text>`,
+      `<rect x="${labelWidth}" y="${y + 2}" width="${barSpace}" height="20" rx="3" fill="#f2f4f7"/>`,
+      width > 0 ? `<rect x="${labelWidth}" y="${y + 2}" width="${width}" height="20" rx="3" fill="${SEVERITY_COLOURS[severity]}"/>` : '',
+      `<text class="count" x="${labelWidth + barSpace + 8}" y="${y + 16}">${value}</text>`,
+    ].join('');
+  });
+  const summary = order.map((severity) => `${counts[severity] ?? 0} ${severity}`).join(', ');
+  return `<svg viewBox="0 0 ${labelWidth + barSpace + 44} ${height}" role="img" aria-label="Open findings by severity: ${summary}"><title>Open findings by severity: ${summary}</title>${rows.join('')}</svg>`;
+}
+
+/**
+ * Days 0–90 from "as of" on one axis; a dot per key, in the colour of its
+ * worst finding (grey when clean). Labels go into up to five lanes above the
+ * axis and are left out where they would overlap; every key is named in a
+ * tooltip and, soonest first, in the list below and in its row.
+ */
+function expiryTimeline(report: AuditReport, model: Model): string {
+  const width = 720;
+  const left = 14;
+  const right = width - 14;
+  const lanes = 5;
+  const laneHeight = 17;
+  const axisY = 22 + lanes * laneHeight;
+  const height = axisY + 34;
+  const x = (days: number): number => left + (days / TIMELINE_DAYS) * (right - left);
+  const asOf = Date.parse(report.asOf);
+
+  const parts: string[] = [];
+  for (const day of [0, 14, 30, 60, 90]) {
+    const at = x(day).toFixed(1);
+    parts.push(`<line class="grid" x1="${at}" y1="8" x2="${at}" y2="${axisY}"/>`);
+    const anchor = day === 0 ? 'start' : day === TIMELINE_DAYS ? 'end' : 'middle';
+    const label = day === 0 ? 'as of' : `+${day} d`;
+    parts.push(`<text class="tick" x="${at}" y="${axisY + 15}" text-anchor="${anchor}">${label}</text>`);
+    parts.push(`<text class="tick" x="${at}" y="${axisY + 28}" text-anchor="${anchor}">${formatDay(asOf + day * DAY_MS)}</text>`);
+  }
+  parts.push(`<line class="axis" x1="${left}" y1="${axisY}" x2="${right}" y2="${axisY}"/>`);
+
+  if (model.expiring.length === 0) {
+    parts.push(`<text class="tick" x="${width / 2}" y="${axisY - 30}" text-anchor="middle">No key expires in the next ${TIMELINE_DAYS} days.</text>`);
+  }
+
+  // Connectors and dots first, labels last: a label is never crossed by another key's connector.
+  const labels: string[] = [];
+  const laneEnds = new Array<number>(lanes).fill(-Infinity);
+  for (const entry of model.expiring) {
+    const at = x(entry.days);
+    const colour = entry.key?.worst ? SEVERITY_COLOURS[entry.key.worst] : NEUTRAL_COLOUR;
+    const name = line(entry.client.displayName, 60) || '(no name)';
+    const tip = `${name}: expires ${formatTime(entry.client.expiresTime ?? '')} (${inDays(entry.days)})`;
+    const label = line(entry.client.displayName, 24) || '(no name)';
+    const labelWidth = Array.from(label).length * 6.2 + 10;
+    const anchorEnd = at + labelWidth > right;
+    const start = anchorEnd ? at - labelWidth : at - 3;
+    const end = anchorEnd ? at + 3 : at + labelWidth;
+    const lane = laneEnds.findIndex((laneEnd) => laneEnd < start);
+    if (lane !== -1) {
+      laneEnds[lane] = end;
+      const y = axisY - 10 - lane * laneHeight;
+      parts.push(`<line x1="${at.toFixed(1)}" y1="${y + 3}" x2="${at.toFixed(1)}" y2="${axisY - 5}" stroke="${colour}" stroke-width="1"/>`);
+      labels.push(`<text class="label" x="${(anchorEnd ? at - 4 : at + 4).toFixed(1)}" y="${y}" text-anchor="${anchorEnd ? 'end' : 'start'}">${escapeHtml(label)}</text>`);
+    }
+    parts.push(`<circle cx="${at.toFixed(1)}" cy="${axisY}" r="5" fill="${colour}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(tip)}</title></circle>`);
+  }
+  parts.push(...labels);
+  const label = `${model.expiring.length} key${model.expiring.length === 1 ? '' : 's'} expiring in the next ${TIMELINE_DAYS} days`;
+  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}"><title>${label}</title>${parts.join('')}</svg>`;
+}
+
+function soonList(model: Model): string {
+  if (model.expiring.length === 0) return '';
+  const items = model.expiring.slice(0, SOON_LISTED).map((entry) => {
+    const severity = entry.key?.worst;
+    const badge = severity ? ` <span class="sev sev-${severity}">${severity}</span>` : '';
+    return `<li><span class="when">${escapeHtml(inDays(entry.days))}</span><bdi>${text(entry.client.displayName, 80) || '(no name)'}</bdi>${badge}</li>`;
+  });
+  const more = model.expiring.length - SOON_LISTED;
+  if (more > 0) items.push(`<li class="muted">and ${more} more on the timeline</li>`);
+  return `<ul class="soon">${items.join('')}</ul>`;
+}
+
+function keySection(report: AuditReport, model: Model): string {
+  const parts = [
+    '<section aria-labelledby="keys-h">',
+    `<h2 id="keys-h">Keys with findings <span class="n">(${model.keys.length})</span></h2>`,
+  ];
+  if (model.keys.length === 0) {
+    parts.push(`<p class="empty">No open findings: all ${report.summary.clientsScanned} scanned keys are clean.</p>`, '</section>');
+    return parts.join('\n');
+  }
+  parts.push(filterForm(report, model));
+  parts.push('<p class="empty" id="no-match" hidden>No key matches these filters.</p>');
+  parts.push('<div class="keys">');
+  for (const key of model.keys) parts.push(keyRow(key, report.asOf));
+  parts.push('</div>', '</section>');
+  return parts.join('\n');
+}
+
+/** Hidden until the script shows it: without JavaScript it could not do anything. */
+function filterForm(report: AuditReport, model: Model): string {
+  const severities = [...SEVERITIES]
+    .reverse()
+    .map((severity) => `<option value="${severity}">${capitalise(severity)}${severity === 'critical' ? '' : ' or worse'}</option>`);
+  const ruleTitles = new Map<string, string>();
+  for (const rule of report.rules) ruleTitles.set(rule.id, rule.title);
+  const firedRules = new Map<string, number>();
+  for (const finding of report.findings) firedRules.set(finding.ruleId, (firedRules.get(finding.ruleId) ?? 0) + 1);
+  const rules = [...firedRules.entries()]
+    .sort((a, b) => compareText(a[0], b[0]))
+    .map(([id, n]) => `<option value="${escapeHtml(id)}">${text(ruleTitles.get(id) ?? id, 80)} (${n})</option>`);
+  const owners = new Map<string, { label: string; n: number }>();
+  for (const key of model.keys) {
+    const id = ownerKey(key.owner);
+    const entry = owners.get(id) ?? { label: ownerLabel(key.owner), n: 0 };
+    entry.n += 1;
+    owners.set(id, entry);
+  }
+  const ownerOptions = [...owners.entries()]
+    .sort((a, b) => compareText(a[1].label, b[1].label))
+    .map(([id, { label, n }]) => `<option value="${escapeHtml(id)}">${text(label, 80)} (${n})</option>`);
+  return [
+    '<form id="filters" class="filters" hidden aria-label="Filter keys">',
+    `<label>Severity<select name="severity"><option value="">All severities</option>${severities.join('')}</select></label>`,
+    `<label>Rule<select name="rule"><option value="">All rules</option>${rules.join('')}</select></label>`,
+    `<label>Owner<select name="owner"><option value="">All owners</option>${ownerOptions.join('')}</select></label>`,
+    '<button type="reset">Clear</button>',
+    `<output id="shown" aria-live="polite">${model.keys.length} of ${model.keys.length} keys shown</output>`,
+    '</form>',
+  ].join('\n');
+}
+
+function keyRow(key: KeyView, asOf: string): string {
+  const worst = key.worst ?? 'info';
+  const findings = key.findings.map((finding) => {
+    const isNew = Date.parse(finding.firstSeenAt) === Date.parse(asOf);
+    return (
+      `<li class="finding" data-severity="${finding.severity}" data-rule="${escapeHtml(finding.ruleId)}">` +
+      `<span class="sev sev-${finding.severity}">${finding.severity}</span> <span class="title">${text(finding.title, 120)}</span>` +
+      (isNew ? '<span class="tag">new</span>' : '') +
+      `<span class="msg">${text(finding.message, 600)}</span></li>`
+    );
+  });
+  return [
+    `<article class="key w-${worst}" data-owner="${escapeHtml(ownerKey(key.owner))}">`,
+    '<div class="key-head">',
+    `<h3><bdi>${text(key.displayName, 200) || '(no name)'}</bdi></h3>`,
+    `<span class="client mono"><bdi>${text(key.clientId, 300)}</bdi></span>`,
+    `<span class="owner">${ownerHtml(key)}</span>`,
+    '</div>',
+    '<div class="key-body">',
+    `<div><h4>Findings</h4><ul class="findings">${findings.join('')}</ul></div>`,
+    `<div><h4>What to do</h4><ul class="advice">${advice(key.findings)}</ul></div>`,
+    '</div>',
+    '</article>',
+  ].join('');
+}
+
+/** Each distinct remediation once, worst finding first, with its documentation link. */
+function advice(findings: readonly Finding[]): string {
+  const seen = new Set<string>();
+  const items: string[] = [];
+  for (const finding of findings) {
+    if (seen.has(finding.remediation)) continue;
+    seen.add(finding.remediation);
+    const link = safeHttpsUrl(finding.reference);
+    items.push(
+      `<li>${text(finding.remediation, 1000)}` +
+        (link ? ` <a href="${escapeHtml(link)}" rel="noopener noreferrer" target="_blank">C1 docs</a>` : '') +
+        '</li>',
+    );
+  }
+  return items.join('');
+}
+
+function ownerHtml(key: KeyView): string {
+  const { owner } = key;
+  if (owner === null) {
+    const userId = key.client?.userId;
+    return `<span class="muted">Owner unknown${userId ? ` (user <bdi class="mono">${text(userId, 80)}</bdi>)` : ''}</span>`;
+  }
+  const name = owner.displayName ? `<bdi>${text(owner.displayName, 120)}</bdi>` : '';
+  const email = owner.email ? `<bdi class="mono">${text(owner.email, 200)}</bdi>` : '';
+  const inactive = owner.status === 'DISABLED' || owner.status === 'DELETED';
+  const status =
+    owner.status && owner.status !== 'ENABLED'
+      ? `<span class="status${inactive ? ' status-bad' : ''}">${text(owner.status, 20)}</span>`
+      : '';
+  return `${[name, email].filter(Boolean).join(' · ') || `user <bdi class="mono">${text(owner.id, 80)}</bdi>`}${status}`;
+}
+
+function resolvedSection(report: AuditReport): string {
+  const title = `<h2 id="resolved-h">Resolved since the last run <span class="n">(${report.resolved.length})</span></h2>`;
+  if (report.resolved.length === 0) {
+    return `<section aria-labelledby="resolved-h">${title}<p class="muted">Nothing was resolved since the last run.</p></section>`;
+  }
+  const rows = report.resolved.map(
+    (entry) =>
+      `<tr><td><span class="sev sev-${entry.severity}">${entry.severity}</span></td><td>${text(entry.title, 120)}</td>` +
+      `<td><bdi>${text(entry.displayName, 200) || '(no name)'}</bdi></td><td class="mono"><bdi>${text(entry.clientId, 300)}</bdi></td>` +
+      `<td>${escapeHtml(formatTime(entry.firstSeenAt))}</td></tr>`,
+  );
+  return [
+    `<section aria-labelledby="resolved-h">${title}`,
+    '<table class="list"><thead><tr><th>Last severity</th><th>Rule</th><th>Key</th><th>Client ID</th><th>First seen</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody></table></section>`,
+  ].join('\n');
+}
+
+function suppressedSection(report: AuditReport): string {
+  if (report.suppressed.length === 0) return '';
+  const rows = report.suppressed.map(
+    (entry) =>
+      `<tr><td><span class="sev sev-${entry.severity}">${entry.severity}</span></td><td>${text(entry.title, 120)}</td>` +
+      `<td><bdi>${text(entry.displayName, 200) || '(no name)'}</bdi></td><td>${text(entry.reason, 500)}</td>` +
+      `<td>${entry.suppressionExpires ? escapeHtml(formatTime(entry.suppressionExpires)) : 'never'}</td></tr>`,
+  );
+  return [
+    `<section aria-labelledby="suppressed-h"><h2 id="suppressed-h">Suppressed <span class="n">(${report.suppressed.length})</span></h2>`,
+    '<table class="list"><thead><tr><th>Severity</th><th>Rule</th><th>Key</th><th>Reason</th><th>Until</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody></table></section>`,
+  ].join('\n');
+}
+
+function warningSection(report: AuditReport): string {
+  if (report.warnings.length === 0) return '';
+  const rows = report.warnings.map(
+    (warning) =>
+      `<tr><td class="mono"><bdi>${warning.credentialId === null ? (warning.index === undefined ? '—' : `item ${warning.index}`) : text(warning.credentialId, 200)}</bdi></td>` +
+      `<td class="mono">${text(warning.field, 80)}</td><td>${text(warning.message, 500)}</td></tr>`,
+  );
+  return [
+    `<section aria-labelledby="warnings-h"><h2 id="warnings-h">Data warnings <span class="n">(${report.warnings.length})</span></h2>`,
+    '<p class="muted">Findings may be incomplete for these keys.</p>',
+    '<table class="list"><thead><tr><th>Key</th><th>Field</th><th>Problem</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody></table></section>`,
+  ].join('\n');
+}
+
+function cleanSection(model: Model): string {
+  if (model.clean.length === 0) return '';
+  const rows = model.clean.map(
+    (client) =>
+      `<tr><td><bdi>${text(client.displayName, 200) || '(no name)'}</bdi></td><td class="mono"><bdi>${text(client.clientId, 300)}</bdi></td>` +
+      `<td>${client.owner ? `<bdi>${text(client.owner.displayName ?? client.owner.email ?? client.owner.id, 120)}</bdi>` : '<span class="muted">unknown</span>'}</td>` +
+      `<td>${client.expiresTime ? escapeHtml(formatTime(client.expiresTime)) : 'never'}</td></tr>`,
+  );
+  return [
+    `<details class="clean"><summary>Keys without findings (${model.clean.length})</summary>`,
+    '<table class="list"><thead><tr><th>Key</th><th>Client ID</th><th>Owner</th><th>Expires</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody></table></details>`,
+  ].join('\n');
+}
+
+function footer(report: AuditReport): string {
+  return (
+    `<footer><div class="wrap">Written by ${text(report.tool.name, 80)} ${text(report.tool.version, 40)} · run <span class="mono">${text(report.runId, 80)}</span>` +
+    ` · started ${escapeHtml(formatTime(report.startedAt))} · ${report.summary.suppressed} suppressed · ${report.warnings.length} data warning${report.warnings.length === 1 ? '' : 's'}</div></footer>`
+  );
+}
+
+/** The owner filter's value for a key: its owner's id, or one shared value for keys whose owner is unknown. */
+function ownerKey(owner: Finding['owner']): string {
+  return owner === null ? '(unknown)' : `user:${owner.id}`;
+}
+
+function ownerLabel(owner: Finding['owner']): string {
+  if (owner === null) return 'Owner unknown';
+  return owner.displayName && owner.email ? `${owner.displayName} <${owner.email}>` : (owner.displayName ?? owner.email ?? owner.id);
+}
+
+/** Untrusted text as HTML: one safe line (no controls, no bidi overrides), cut, escaped. */
+function text(value: string, maxLength: number): string {
+  return escapeHtml(toSafeLine(value, maxLength));
+}
+
+function line(value: string, maxLength: number): string {
+  return toSafeLine(value, maxLength);
+}
+
+/** Only plain https links become links; anything else (javascript:, data:) stays text elsewhere. */
+function safeHttpsUrl(value: string): string | null {
+  return /^https:\/\/[^\s"'<>\\]+$/.test(value) ? value : null;
+}
+
+/** `2026-11-26T21:33:16.123Z` → `2026-11-26 21:33 UTC`. */
+function formatTime(iso: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function formatDay(time: number): string {
+  const date = new Date(time);
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}`;
+}
+
+function inDays(days: number): string {
+  if (days < 1) return 'within a day';
+  const whole = Math.floor(days);
+  return `in ${whole} day${whole === 1 ? '' : 's'}`;
+}
+
+function capitalise(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sha256(content: string): string {
+  return `sha256-${createHash('sha256').update(content, 'utf8').digest('base64')}`;
+}
