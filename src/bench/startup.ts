@@ -3,13 +3,16 @@
  * the same environment (the machine is shared and noisy; only ratios mean
  * anything). Rows: `--version`, and an `audit` of a tenant with no keys
  * authenticated by a ready bearer token against the local simulator.
+ *
+ * `npm run bench` measures them among its other rows; `node dist/bench/startup.js`
+ * (after `npm run build`) measures only these, `BENCH_STARTUP_ROUNDS` times (default 11).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { loadavg, tmpdir } from 'node:os';
 import { startSimulator } from '../simulator/index.js';
 
 const CLI_PATH = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -88,4 +91,14 @@ export async function measureStartup(rounds: number): Promise<{ rows: StartupRow
 
 export function formatStartupRow(row: StartupRow): string {
   return `${row.label.padEnd(44)} ${row.medianMs.toFixed(0).padStart(6)} ms  ${row.ratio.toFixed(2).padStart(5)}× reference (node -e 0: ${row.referenceMs.toFixed(0)} ms)`;
+}
+
+// `node dist/bench/startup.js`: the start-up rows alone, with the load average around them.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rounds = Number(process.env.BENCH_STARTUP_ROUNDS ?? 11);
+  const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' / ');
+  const before = load();
+  const startup = await measureStartup(rounds);
+  console.log(`start-up, medians of ${rounds} launches each, ${startup.environment}; load average ${before} at start, ${load()} at end:`);
+  for (const row of startup.rows) console.log(formatStartupRow(row));
 }

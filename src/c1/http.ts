@@ -1,10 +1,10 @@
-import { Agent, request, type Dispatcher } from 'undici';
 import { realSleep, systemClock, type Clock, type Sleep } from '../clock.js';
 import { HygieneError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { secretRedactor, type SecretValues } from '../redact.js';
 import { toSafeLine } from '../report/sanitize.js';
 import { USER_AGENT } from '../version.js';
+import { createConnectionPool, openExchange, type OpenResponse, type ResponseHeaders } from '../net/http-exchange.js';
 
 /**
  * The one place the tool talks HTTP to C1: timeouts, retries with backoff,
@@ -35,8 +35,6 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Responses larger than this are refused as bad. Default 16 MiB. */
   maxBodyBytes?: number;
-  /** Use this dispatcher instead of a private one (then `close()` leaves it open). */
-  dispatcher?: Dispatcher;
   /**
    * The secret values in play right now (access token, assertion, client
    * secret, key material). Called each time an error quotes a response, so
@@ -58,7 +56,7 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  headers: Dispatcher.ResponseData['headers'];
+  headers: ResponseHeaders;
   body: string;
   /** How many attempts it took (1 = no retry). */
   attempts: number;
@@ -76,7 +74,7 @@ export interface HttpClient {
   statusError(response: HttpResponse, request: HttpRequest, extra?: SecretValues): HygieneError;
   /** `c1ErrorMessage` with the registered secrets (and `extra`) removed. */
   c1ErrorMessage(body: string, extra?: SecretValues): string | null;
-  /** Releases connections (only those of a dispatcher this client created). Safe to call more than once. */
+  /** Releases the client's keep-alive connections. Safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -125,8 +123,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxDelay = options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs;
   const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
-  const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: options.timeoutMs } });
+  const pool = createConnectionPool();
   const { logger, timeoutMs, maxRetries } = options;
   const currentSecrets = (extra: SecretValues = []): Array<string | null | undefined> => [...(options.secrets?.() ?? []), ...extra];
 
@@ -134,24 +131,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const body = typeof req.body === 'function' ? await req.body() : (req.body ?? null);
     const controller = new AbortController();
     let timedOut = false;
-    // One timer for the whole attempt: undici's own timeouts restart per phase,
-    // which would let a slow-dripping body run far past the budget.
+    // One timer for the whole attempt (connecting, headers and body): per-phase
+    // timeouts would let a slow-dripping body run far past the budget.
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
     let headersReceived = false;
     try {
-      const res = await request(req.url, {
+      const res = await openExchange({
         method: req.method,
+        url: req.url,
         headers: { 'user-agent': USER_AGENT, accept: 'application/json', ...req.headers },
         body,
-        dispatcher,
+        pool,
         signal: controller.signal,
       });
       headersReceived = true;
-      const text = await readText(res.body, maxBodyBytes);
-      return { status: res.statusCode, headers: res.headers, body: text };
+      const text = await readText(res, maxBodyBytes);
+      return { status: res.statusCode ?? 0, headers: res.headers, body: text };
     } catch (err) {
       return classifyFailure(err, { timedOut, headersReceived });
     } finally {
@@ -203,15 +201,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  let closing: Promise<void> | null = null;
   return {
     send,
     statusError: (response, request, extra) => statusError(response, request, currentSecrets(extra)),
     c1ErrorMessage: (body, extra) => c1ErrorMessage(body, currentSecrets(extra)),
     // Idempotent: the audit closes its client in a finally block that may run after an earlier close.
     close: () => {
-      closing ??= ownDispatcher ? dispatcher.close() : Promise.resolve();
-      return closing;
+      pool.close();
+      return Promise.resolve();
     },
   };
 }
@@ -225,7 +222,7 @@ function isRetryable(kind: FailureKind): boolean {
   return kind === 'timeout' || kind === 'network' || kind === 'truncated';
 }
 
-async function readText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+async function readText(body: OpenResponse, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -246,9 +243,6 @@ function classifyFailure(err: unknown, state: { timedOut: boolean; headersReceiv
   const tlsCode = codes.find((c) => TLS_ERROR_CODES.has(c) || c.startsWith('ERR_TLS_') || c.startsWith('ERR_SSL_'));
   if (tlsCode) return { kind: 'tls', code: tlsCode, cause: err };
   const code = codes.find((c) => /^E[A-Z]+$/.test(c)) ?? codes[0] ?? 'unknown';
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return { kind: 'timeout', code, cause: err };
-  }
   return { kind: state.headersReceived ? 'truncated' : 'network', code, cause: err };
 }
 

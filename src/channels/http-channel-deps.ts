@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../logger.js';
 
@@ -14,6 +13,4 @@ export interface HttpChannelDeps {
   retryBaseDelayMs?: number;
   /** Cap on the answer's body that is read (default 64 KiB). */
   maxResponseBytes?: number;
-  /** Shared connection pool; default: one per channel, closed by `close()`. */
-  dispatcher?: Dispatcher;
 }

@@ -4,10 +4,10 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { redactSecrets, secretUrlForms } from '../redact.js';
 import type { Secret } from '../secret.js';
 import { normalizeApiUrl, parseSuppressionExpiry } from './checks.js';
+import { configFileDefaults, setsNothing } from './defaults.js';
 import { readEnvironment, type EnvSettings, type Environment, type FromEnv } from './env.js';
 import { readConfigFile } from './file.js';
-import { problemsFromIssues } from './problems.js';
-import { configFileSchema, type ConfigFile } from './schema.js';
+import type { ConfigFile, configFileSchema } from './schema.js';
 import type { AppConfig, C1Credentials } from './types.js';
 
 export interface LoadConfigOptions {
@@ -39,14 +39,10 @@ const DEFAULT_LOG_LEVEL = 'info';
  */
 export async function validateConfig(options: LoadConfigOptions): Promise<ConfigValidation> {
   const file = await readConfigFile(options);
-  const parsed = configFileSchema.safeParse(file.raw);
+  const checked = await checkFileSettings(file.raw);
   const env = await readEnvironment(options.env, options.cwd);
-  const problems = [...file.problems, ...(parsed.success ? [] : problemsFromIssues(configFileSchema, parsed.error.issues)), ...env.problems];
-
-  // With a broken file, go on with its sections that are valid on their own
-  // (defaults for the rest), so the combinations are still checked and
-  // reported in the same pass.
-  const fileConfig = parsed.success ? parsed.data : validSections(file.raw);
+  const problems = [...file.problems, ...checked.problems, ...env.problems];
+  const fileConfig = checked.settings;
   const resolved = resolveConfig(fileConfig, env.settings, options.cwd, file.source);
   // A client ID that was given but rejected (or sits in a file section that
   // could not be read) is already reported; "there is no client ID" on top of
@@ -118,16 +114,32 @@ function missingCredentials(config: AppConfig): ConfigProblem[] {
 }
 
 /**
+ * The file's settings with defaults applied, and the schema's problems with
+ * it. The schema (and the library behind it) is loaded only when the file
+ * sets something: a run configured by the environment alone starts without it.
+ */
+async function checkFileSettings(raw: unknown): Promise<{ settings: ConfigFile; problems: ConfigProblem[] }> {
+  if (setsNothing(raw)) return { settings: configFileDefaults(), problems: [] };
+  const [{ configFileSchema: schema }, { problemsFromIssues }] = await Promise.all([import('./schema.js'), import('./problems.js')]);
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { settings: parsed.data, problems: [] };
+  // With a broken file, go on with its sections that are valid on their own
+  // (defaults for the rest), so the combinations are still checked and
+  // reported in the same pass.
+  return { settings: validSections(schema, raw), problems: problemsFromIssues(schema, parsed.error.issues) };
+}
+
+/**
  * The file's top-level sections that are valid on their own, with defaults
  * for the rest; all defaults when even that combination does not parse.
  */
-function validSections(raw: unknown): ConfigFile {
+function validSections(schema: typeof configFileSchema, raw: unknown): ConfigFile {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const kept = Object.fromEntries(Object.entries(raw).filter(([key, value]) => configFileSchema.safeParse({ [key]: value }).success));
-    const combined = configFileSchema.safeParse(kept);
+    const kept = Object.fromEntries(Object.entries(raw).filter(([key, value]) => schema.safeParse({ [key]: value }).success));
+    const combined = schema.safeParse(kept);
     if (combined.success) return combined.data;
   }
-  return configFileSchema.parse({});
+  return configFileDefaults();
 }
 
 interface Resolved {

@@ -1,10 +1,10 @@
-import { Agent, request, type Dispatcher } from 'undici';
 import { collectErrorCodes } from '../c1/http.js';
 import { realSleep, systemClock, type Clock, type Sleep } from '../clock.js';
 import { HygieneError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { secretRedactor, type SecretValues } from '../redact.js';
 import { USER_AGENT } from '../version.js';
+import { createConnectionPool, openExchange, type OpenResponse } from './http-exchange.js';
 
 /**
  * One bounded JSON POST to an alert receiver (Slack, a webhook), with the
@@ -43,8 +43,6 @@ export interface JsonPostOptions {
   maxResponseBytes?: number;
   /** Values blanked from anything this module logs or throws (the URL's forms, a signing key). */
   secrets?: SecretValues;
-  /** Use this dispatcher instead of a private one (then `close()` leaves it open). */
-  dispatcher?: Dispatcher;
 }
 
 export interface JsonPost {
@@ -69,7 +67,7 @@ export interface JsonPostResult {
 export interface JsonPoster {
   /** Resolves on a 2xx answer; rejects with an ALERT_DELIVERY_FAILED HygieneError otherwise. */
   post(request: JsonPost): Promise<JsonPostResult>;
-  /** Releases connections (only those of a dispatcher this poster created). Safe to call twice. */
+  /** Releases the poster's keep-alive connections. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -96,9 +94,8 @@ export function createJsonPoster(options: JsonPostOptions): JsonPoster {
   const baseDelay = options.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs;
   const maxDelay = options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
-  const ownDispatcher = options.dispatcher === undefined;
-  // No redirect handling is configured: undici's `request` returns a 3xx as it is, and it counts as a refusal.
-  const dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: options.timeoutMs } });
+  // Redirects are never followed: a 3xx comes back as it is, and it counts as a refusal.
+  const pool = createConnectionPool();
   const { label, logger, maxRetries } = options;
   const redact = secretRedactor(options.secrets ?? []);
 
@@ -112,23 +109,24 @@ export function createJsonPoster(options: JsonPostOptions): JsonPoster {
       controller.abort();
     }, budgetMs);
     try {
-      const res = await request(post.url, {
+      const res = await openExchange({
         method: 'POST',
+        url: post.url,
         headers: { 'user-agent': USER_AGENT, 'content-type': 'application/json', ...post.headers },
         body: post.body,
-        dispatcher,
+        pool,
         signal: controller.signal,
       });
       const retryAfter = res.headers['retry-after'];
-      const body = await readCapped(res.body, maxResponseBytes);
-      return { kind: 'answer', status: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body };
+      const body = await readCapped(res, maxResponseBytes);
+      return { kind: 'answer', status: res.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body };
     } catch (err) {
       if (timedOut) return { kind: 'timeout' };
       const codes = collectErrorCodes(err);
       const tls = codes.find((c) => c.startsWith('ERR_TLS_') || c.startsWith('ERR_SSL_') || /CERT|SELF_SIGNED|UNABLE_TO/.test(c));
       if (tls) return { kind: 'tls', code: tls };
       const code = codes.find((c) => /^E[A-Z]+$/.test(c)) ?? codes[0] ?? 'unknown';
-      return code === 'UND_ERR_CONNECT_TIMEOUT' ? { kind: 'timeout' } : { kind: 'network', code };
+      return { kind: 'network', code };
     } finally {
       clearTimeout(timer);
     }
@@ -204,12 +202,11 @@ export function createJsonPoster(options: JsonPostOptions): JsonPoster {
     }
   }
 
-  let closing: Promise<void> | null = null;
   return {
     post,
     close: () => {
-      closing ??= ownDispatcher ? dispatcher.close() : Promise.resolve();
-      return closing;
+      pool.close();
+      return Promise.resolve();
     },
   };
 }
@@ -228,7 +225,7 @@ function safeExplanation(req: JsonPost, body: string, redact: (text: string) => 
  * stream), so a receiver cannot make the tool buffer an endless answer. Only
  * the status decides delivery; the body is used for a refusal's explanation.
  */
-async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+async function readCapped(body: OpenResponse, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {

@@ -41,7 +41,7 @@ afterAll(async () => {
 
 /** The packages (by name) a run of the CLI loaded. */
 async function packagesLoaded(args: string[], env: Record<string, string> = {}): Promise<string[]> {
-  const trace = join(dir, `trace-${args.join('-')}.txt`);
+  const trace = join(dir, `trace-${args.join('-').replace(/[^\w-]/g, '_')}.txt`);
   await writeFile(trace, '');
   const result = await launchCli(args, { env: { ...env, LOAD_TRACE: trace, NODE_OPTIONS: `--import ${pathToFileURL(join(dir, 'preload.mjs')).href}` } });
   expect(result.code, result.stderr).toBe(0);
@@ -50,19 +50,46 @@ async function packagesLoaded(args: string[], env: Record<string, string> = {}):
   return [...new Set([...text.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((match) => match[1]!))].sort();
 }
 
+/** A package and everything it depends on, transitively, as the lockfile has them installed. */
+async function dependencyClosure(root: string): Promise<Set<string>> {
+  const lock = JSON.parse(await readFile(new URL('../../package-lock.json', import.meta.url), 'utf8')) as {
+    packages: Record<string, { dependencies?: Record<string, string> }>;
+  };
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const dependency of Object.keys(lock.packages[`node_modules/${name}`]?.dependencies ?? {})) visit(dependency);
+  };
+  visit(root);
+  return seen;
+}
+
 describe('start-up loads what the command needs', () => {
   it('--version loads no package at all', async () => {
     expect(await packagesLoaded(['--version'])).toEqual([]);
   });
 
-  it('an audit with a ready access token and no email loads neither jose, nodemailer, node-cron nor smtp-server', async () => {
-    const loaded = await packagesLoaded(['audit'], {
-      C1_ACCESS_TOKEN: sim.issueToken(),
-      C1_API_URL: sim.url,
-      REPORT_DIR: join(dir, 'reports'),
-      STATE_DIR: join(dir, 'state'),
-    });
+  const auditEnv = (): Record<string, string> => ({
+    C1_ACCESS_TOKEN: sim.issueToken(),
+    C1_API_URL: sim.url,
+    REPORT_DIR: join(dir, 'reports'),
+    STATE_DIR: join(dir, 'state'),
+  });
+
+  it('an audit with a ready access token, no config file and no alert channel loads only the logger', async () => {
+    const loaded = await packagesLoaded(['audit'], auditEnv());
+    // pino and what pino itself requires: no HTTP client, schema library, signer, mailer or scheduler.
+    expect(loaded).toContain('pino');
+    const logger = await dependencyClosure('pino');
+    expect(loaded.filter((name) => !logger.has(name))).toEqual([]);
+  });
+
+  it('a config file that sets something is checked by its schema (zod), and still nothing else is loaded', async () => {
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ report: { keep: 5 } }));
+    const loaded = await packagesLoaded(['audit', '--config', config], auditEnv());
     expect(loaded).toContain('zod');
-    for (const name of ['jose', 'nodemailer', 'node-cron', 'smtp-server']) expect(loaded).not.toContain(name);
+    for (const name of ['undici', 'jose', 'nodemailer', 'node-cron', 'smtp-server']) expect(loaded).not.toContain(name);
   });
 });
