@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import { systemClock, type Clock, type Sleep } from '../clock.js';
 import type { C1Credentials } from '../config/types.js';
 import { HygieneError } from '../errors.js';
@@ -45,8 +44,6 @@ export interface C1ClientOptions {
   retryBaseDelayMs?: number;
   /** Longest Retry-After honoured; default 60 s. */
   maxRetryAfterMs?: number;
-  /** Use this undici dispatcher instead of a private one. */
-  dispatcher?: Dispatcher;
 }
 
 export interface PersonalClientListing {
@@ -152,7 +149,6 @@ export class C1Client {
       ...(options.random && { random: options.random }),
       ...(options.retryBaseDelayMs !== undefined && { retryBaseDelayMs: options.retryBaseDelayMs }),
       ...(options.maxRetryAfterMs !== undefined && { maxRetryAfterMs: options.maxRetryAfterMs }),
-      ...(options.dispatcher && { dispatcher: options.dispatcher }),
       maxBodyBytes: this.#bounds.maxResponseBytes,
       secrets: () => tokens?.secrets() ?? [],
     });
