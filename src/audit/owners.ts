@@ -10,27 +10,28 @@ const MAX_QUOTED_ID_LENGTH = 64;
 const MAX_NAMED_WARNINGS = 50;
 
 /**
- * Gives every key its owner, as looked up by user id, and says which owners
- * stayed unknown: one warning per user id C1 did not return (naming it and
- * how many keys it owns), and one per key in tenant scope that names no
- * owner at all. When the lookup failed as a whole, every owner is null and
- * the source already warned once.
+ * Gives every key its owner, as looked up by user id, in place (the keys are
+ * the scan's own, and a tenant's worth of copies would double what the audit
+ * holds), and says which owners stayed unknown: one warning per user id C1
+ * did not return (naming it and how many keys it owns), and one per key in
+ * tenant scope that names no owner at all. When the lookup failed as a whole,
+ * every owner is null and the source already warned once.
  */
-export function attachOwners<K extends { id: string; userId: string | null; owner: Owner | null }>(
-  keys: readonly K[],
+export function assignOwners(
+  keys: readonly { id: string; userId: string | null; owner: Owner | null }[],
   lookup: { owners: ReadonlyMap<string, Owner>; ownersResolved: boolean; scope: 'self' | 'tenant' },
-): { keys: K[]; warnings: KeyWarning[] } {
+): KeyWarning[] {
   const unresolved = new Map<string, number>();
   const ownerless: string[] = [];
-  const withOwners = keys.map((key) => {
+  for (const key of keys) {
     if (key.userId === null) {
       if (lookup.scope === 'tenant') ownerless.push(key.id);
-      return key;
+      continue;
     }
     const owner = lookup.owners.get(key.userId) ?? null;
     if (owner === null && lookup.ownersResolved) unresolved.set(key.userId, (unresolved.get(key.userId) ?? 0) + 1);
-    return owner === null ? key : { ...key, owner };
-  });
+    key.owner = owner;
+  }
 
   const warnings: KeyWarning[] = [];
   const userWarnings = [...unresolved].map(
@@ -52,7 +53,7 @@ export function attachOwners<K extends { id: string; userId: string | null; owne
     const more = ownerless.length - MAX_NAMED_WARNINGS;
     warnings.push({ credentialId: null, field: 'userId', message: `and ${more} more key${more === 1 ? '' : 's'} name no owner (no userId)` });
   }
-  return { keys: withOwners, warnings };
+  return warnings;
 }
 
 function quote(value: string): string {

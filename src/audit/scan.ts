@@ -6,7 +6,7 @@ import { compareFindings, evaluateKeys } from '../rules/evaluate.js';
 import { RULES } from '../rules/index.js';
 import type { Finding, Rule, SuppressedFinding } from '../rules/types.js';
 import type { ListingContext } from './collect.js';
-import { attachOwners } from './owners.js';
+import { assignOwners } from './owners.js';
 
 /**
  * The audit's judging stage, page by page: each page of listed keys is
@@ -88,7 +88,7 @@ export class KeyScan {
       else active.push(key);
     }
     const judged = evaluateKeys(active, { ...this.#evaluationSettings(), roles: context.roles, ownersResolved: false });
-    for (const key of active) this.#clients.push(listedClient(key));
+    for (const key of active) this.#clients.push(this.#listed(key));
     for (const finding of judged.findings) this.#findings.push(finding);
     for (const finding of judged.suppressed) this.#suppressed.push(finding);
   }
@@ -99,8 +99,8 @@ export class KeyScan {
    * evaluation would. Call once, after the last page.
    */
   finish(resolution: OwnerResolution): ScanResult {
-    const owned = attachOwners(this.#clients, resolution);
-    const clients = owned.keys;
+    const clients = this.#clients;
+    const ownerWarnings = assignOwners(clients, resolution);
     const ownerRules = (this.#settings.catalogue ?? RULES).filter((rule) => rule.meta.needsOwners === true);
     if (resolution.ownersResolved && ownerRules.length > 0) {
       const judged = evaluateKeys(clients.map(keyAsListed), { ...this.#evaluationSettings(), roles: new Map(), ownersResolved: true, catalogue: ownerRules });
@@ -108,13 +108,12 @@ export class KeyScan {
       this.#suppressed.push(...judged.suppressed);
     }
 
-    const byId = new Map(clients.map((client) => [client.id, client]));
-    const withOwner = <T extends Finding>(finding: T): T => {
-      const owner = byId.get(finding.credentialId)?.owner ?? null;
-      return owner === null ? finding : { ...finding, owner };
-    };
-    const findings = this.#findings.map(withOwner).sort(compareFindings);
-    const suppressed = this.#suppressed.map(withOwner).sort(compareFindings);
+    // In place, like the keys': the findings were made by this scan and nobody else holds them yet.
+    const ownerById = new Map(clients.map((client) => [client.id, client.owner]));
+    for (const finding of this.#findings) finding.owner = ownerById.get(finding.credentialId) ?? null;
+    for (const finding of this.#suppressed) finding.owner = ownerById.get(finding.credentialId) ?? null;
+    const findings = this.#findings.sort(compareFindings);
+    const suppressed = this.#suppressed.sort(compareFindings);
 
     const fired = new Map<string, string[]>();
     for (const finding of findings) {
@@ -122,10 +121,43 @@ export class KeyScan {
       if (ruleIds === undefined) fired.set(finding.credentialId, [finding.ruleId]);
       else ruleIds.push(finding.ruleId);
     }
-    for (const client of clients) client.findings = fired.get(client.id) ?? [];
+    for (const client of clients) client.findings = fired.get(client.id) ?? NONE;
 
-    return { clients, findings, suppressed, deletedCount: this.#deletedCount, warnings: [...this.#warnings, ...owned.warnings] };
+    return { clients, findings, suppressed, deletedCount: this.#deletedCount, warnings: [...this.#warnings, ...ownerWarnings] };
   }
+
+  /**
+   * One scanned key as the report lists it; owner and findings are filled by
+   * `finish`. Values many keys share (their owner's user id, roles, source
+   * ranges) are kept once.
+   */
+  #listed(key: NormalizedKey): ReportClient {
+    const intern = this.#intern;
+    const cidrs = key.allowSourceCidr;
+    return {
+      id: key.id,
+      clientId: key.clientId,
+      displayName: key.displayName,
+      userId: key.userId === null ? null : intern(key.userId),
+      owner: key.owner,
+      createdAt: key.createdAt?.toISOString() ?? null,
+      expiresTime: key.expiresTime?.toISOString() ?? null,
+      lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      allowSourceCidr: cidrs === null ? NONE : [...cidrs.valid.map((entry) => intern(entry.raw)), ...cidrs.invalid.map(intern)],
+      scopedRoles: key.scopedRoles === null ? NONE : key.scopedRoles.map(intern),
+      invalidFields: key.invalidFields.length === 0 ? NONE : [...key.invalidFields],
+      findings: NONE,
+    };
+  }
+
+  /** The one copy of a value seen before; bounded by the distinct values of a listing. */
+  readonly #interned = new Map<string, string>();
+  readonly #intern = (value: string): string => {
+    const known = this.#interned.get(value);
+    if (known !== undefined) return known;
+    this.#interned.set(value, value);
+    return value;
+  };
 
   #evaluationSettings(): { now: Date; rules: AppConfig['rules']; suppressions: readonly Suppression[]; catalogue?: readonly Rule[] } {
     const { now, rules, suppressions, catalogue } = this.#settings;
@@ -133,23 +165,8 @@ export class KeyScan {
   }
 }
 
-/** One scanned key as the report lists it; owner and findings are filled by `finish`. */
-function listedClient(key: NormalizedKey): ReportClient {
-  return {
-    id: key.id,
-    clientId: key.clientId,
-    displayName: key.displayName,
-    userId: key.userId,
-    owner: key.owner,
-    createdAt: key.createdAt?.toISOString() ?? null,
-    expiresTime: key.expiresTime?.toISOString() ?? null,
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-    allowSourceCidr: key.allowSourceCidr ? [...key.allowSourceCidr.valid.map((entry) => entry.raw), ...key.allowSourceCidr.invalid] : [],
-    scopedRoles: key.scopedRoles ?? [],
-    invalidFields: [...key.invalidFields],
-    findings: [],
-  };
-}
+/** Shared by every key with nothing in a list field: JSON cannot tell, and 100,000 empty arrays are not free. */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * The key again, from what the report kept of it, for the rules that judge

@@ -51,7 +51,8 @@ export function trackFindings(
       firstSeenAt,
       lastSeenAt: nowIso,
     });
-    return { ...finding, firstSeenAt };
+    // Unchanged findings are passed on as they are: a large tenant's worth of copies is not free.
+    return firstSeenAt === finding.firstSeenAt ? finding : { ...finding, firstSeenAt };
   };
 
   const nextFindings = findings.map(remember);

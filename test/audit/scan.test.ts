@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIELDS_KEPT_FOR_OWNER_RULES, KeyScan, type OwnerResolution } from '../../src/audit/scan.js';
-import { attachOwners } from '../../src/audit/owners.js';
+import { assignOwners } from '../../src/audit/owners.js';
 import { PersonalClientChecker } from '../../src/c1/personal-clients.js';
 import type { Suppression } from '../../src/config/types.js';
 import { normalizeKeys } from '../../src/keys/normalize.js';
@@ -72,17 +72,17 @@ function resolution(spec: { statuses: string[]; ownersResolved: boolean; scope: 
 /** The whole-listing pipeline the scan replaced. */
 function judgeAtOnce(items: RawPersonalClient[], owned: OwnerResolution, suppressed: Suppression[]) {
   const normalized = normalizeKeys(items, NOW);
-  const withOwners = attachOwners(normalized.active, owned);
-  const evaluated = evaluateKeys(withOwners.keys, { now: NOW, rules: RULE_SETTINGS, roles: ROLES, suppressions: suppressed, ownersResolved: owned.ownersResolved });
+  const ownerWarnings = assignOwners(normalized.active, owned);
+  const evaluated = evaluateKeys(normalized.active, { now: NOW, rules: RULE_SETTINGS, roles: ROLES, suppressions: suppressed, ownersResolved: owned.ownersResolved });
   const fired = new Map<string, string[]>();
   for (const finding of evaluated.findings) fired.set(finding.credentialId, [...(fired.get(finding.credentialId) ?? []), finding.ruleId]);
-  const clients = withOwners.keys.map((key) => listed(key, fired.get(key.id) ?? []));
+  const clients = normalized.active.map((key) => listed(key, fired.get(key.id) ?? []));
   return {
     clients,
     findings: evaluated.findings,
     suppressed: evaluated.suppressed,
     deletedCount: normalized.deleted.length,
-    warnings: [...normalized.warnings, ...withOwners.warnings],
+    warnings: [...normalized.warnings, ...ownerWarnings],
   };
 }
 
