@@ -21,6 +21,8 @@ describe('the .dockerignore of this repository', () => {
       'state/alerts.json',
       '.git/HEAD',
       'test/schedule/run-schedule.test.ts',
+      'README.md',
+      'vitest.config.ts',
     ];
     const included = [
       'package.json',
