@@ -1,4 +1,4 @@
-import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import type { Logger as CronLogger } from 'node-cron';
 import type { AuditOutcome, AuditRunner } from '../audit/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { AppConfig } from '../config/types.js';
@@ -6,6 +6,7 @@ import { EXIT } from '../errors.js';
 import { AuditMonitor } from '../health/audit-monitor.js';
 import { startHealthServer, type HealthServer } from '../health/health-server.js';
 import type { Logger } from '../logger.js';
+import { nodeCronTask, type CreateCronTask, type CronTask } from './cron-task.js';
 import { scheduleIntervalMs } from './interval.js';
 import { logOutcome, outcomeFromThrown } from './outcome.js';
 import { assertValidSchedule } from './schedule-checks.js';
@@ -23,6 +24,8 @@ export interface RunScheduleOptions {
   clock?: Clock;
   /** Interface of the health listener; default `schedule.healthHost`. */
   healthHost?: string;
+  /** Makes the cron task; default node-cron. Tests pass one whose ticks they fire by hand. */
+  createCronTask?: CreateCronTask;
   /** Called once the schedule runs; tells tests the health URL (null when the listener is off). */
   onReady?: (info: { healthUrl: string | null; nextRunAt: Date | null }) => void;
 }
@@ -58,13 +61,14 @@ export async function runSchedule(options: RunScheduleOptions): Promise<number> 
 
   const shutdown = new ShutdownSignals(options.signals ?? process);
   const flight = new SingleFlight<void>();
-  let task: ScheduledTask | null = null;
+  const createCronTask = options.createCronTask ?? nodeCronTask;
+  let task: CronTask | null = null;
   let health: HealthServer | null = null;
   let stopping = false;
   let skippedTicks = 0;
 
   try {
-    task = createTask(schedule.cron, (context) => startAudit('schedule', context.date), {
+    task = createCronTask(schedule.cron, (firedAt) => startAudit('schedule', firedAt), {
       timezone: schedule.timezone,
       name: 'c1-hygiene-audit',
       logger: cronLogger(logger),

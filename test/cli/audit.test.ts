@@ -236,12 +236,19 @@ describe('audit against the simulator', () => {
     expect((await readLatest()).summary.clientsScanned).toBe(FIXTURE_KEYS.length - 1);
   });
 
-  it('rides out a 429 with Retry-After and a 503 on the way', async () => {
-    sim.injectFault({ kind: 'status', status: 429, retryAfter: 1, route: 'personal_clients' });
+  it('rides out a 503 and a 429 with Retry-After on the way, waiting as long as the 429 asks', async () => {
+    // Retry-After: 0 asks for no wait at all, where backoff would wait up to a second; the log shows which was
+    // taken without the test waiting for real. (Waits of other lengths: test/c1/faults.test.ts, with a recorded sleep.)
     sim.injectFault({ kind: 'status', status: 503, route: 'personal_clients' });
+    sim.injectFault({ kind: 'status', status: 429, retryAfter: 0, route: 'personal_clients' });
     const result = await runCli(['audit', '--as-of', AS_OF], { env: env() });
     expect(result.code).toBe(0);
     expect((await readLatest()).summary.clientsScanned).toBe(FIXTURE_KEYS.length - 1);
+    const retries = result.logs.filter((line) => line.msg === 'C1 request failed; retrying');
+    expect(retries).toEqual([
+      expect.objectContaining({ status: 503, attempt: 1, delayMs: expect.any(Number) }),
+      expect.objectContaining({ status: 429, attempt: 2, delayMs: 0 }),
+    ]);
   });
 
   it('gets a fresh token once when the cached one is revoked mid-listing', async () => {

@@ -17,9 +17,12 @@ describe('the .dockerignore of this repository', () => {
       'node_modules/pino/package.json',
       'dist/cli.js',
       'reports/latest.json',
+      'test-results/results.json',
       'state/alerts.json',
       '.git/HEAD',
       'test/schedule/run-schedule.test.ts',
+      'README.md',
+      'vitest.config.ts',
     ];
     const included = [
       'package.json',

@@ -1,5 +1,5 @@
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /**
  * What `docker build` sends as its context: the directory minus what
@@ -60,11 +60,15 @@ export function isIgnored(rules: readonly IgnoreRule[], path: string): boolean {
   return ignored;
 }
 
-/** Copies the build context of `root` into `dest`; returns the relative paths copied. */
-export async function copyBuildContext(root: string, dest: string): Promise<string[]> {
+/**
+ * The files of `root` that `docker build` would send, as relative
+ * `/`-separated paths in a stable order (sorted), so whatever is computed
+ * from the list (a copy, a cache key) does not depend on directory order.
+ */
+export async function listBuildContext(root: string): Promise<string[]> {
   const rules = parseDockerignore(await readFile(join(root, '.dockerignore'), 'utf8'));
   const canPrune = rules.every((rule) => !rule.negate);
-  const copied: string[] = [];
+  const listed: string[] = [];
   async function walk(relativeDir: string): Promise<void> {
     for (const entry of await readdir(join(root, relativeDir), { withFileTypes: true })) {
       const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
@@ -72,12 +76,10 @@ export async function copyBuildContext(root: string, dest: string): Promise<stri
       if (entry.isDirectory()) {
         if (!(ignored && canPrune)) await walk(relative);
       } else if (entry.isFile() && !ignored) {
-        await mkdir(dirname(join(dest, relative)), { recursive: true });
-        await copyFile(join(root, relative), join(dest, relative));
-        copied.push(relative);
+        listed.push(relative);
       }
     }
   }
   await walk('');
-  return copied;
+  return listed.sort();
 }

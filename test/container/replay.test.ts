@@ -7,7 +7,9 @@
  * through setpriv; as another user it runs as that user, with the code
  * still made read-only.
  *
- * Slow on purpose (npm ci + tsc): the one test that proves the image works.
+ * The build (npm ci + tsc + prune) is slow, so it is cached on a hash of
+ * its inputs (./build-cache.ts): the first run after a change builds, the
+ * next ones copy the stored build. The one test that proves the image works.
  */
 import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -16,7 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { copyBuildContext } from './build-context.js';
+import { buildCacheKey, buildRuntime, readContextFiles, restoreOrBuild, writeContextFiles } from './build-cache.js';
+import { listBuildContext } from './build-context.js';
 import { readDockerfile, type ParsedDockerfile } from './dockerfile.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +29,8 @@ const isRoot = process.getuid?.() === 0;
 /** `nobody`: an unprivileged user present on any Debian-like system. */
 const UNPRIVILEGED = { uid: 65534, gid: 65534 };
 const BUILD_TIMEOUT_MS = 540_000;
+/** Finished builds, kept between runs; `npm ci` empties it with the rest of node_modules. */
+const BUILD_CACHE_DIR = join(repoRoot, 'node_modules', '.cache', 'c1-hygiene-container-replay');
 
 interface Finished {
   code: number | null;
@@ -46,18 +51,29 @@ beforeAll(async () => {
   // mkdtemp makes the directory private to its owner; the unprivileged user must reach into it.
   await chmod(work, 0o755);
 
-  const context = join(work, 'context');
-  await copyBuildContext(repoRoot, context);
   appDir = join(work, 'app');
-  const buildEnv: NodeJS.ProcessEnv = { ...process.env, npm_config_prefer_offline: 'true' };
-  // The build stage of node images has no NODE_ENV; a test runner's value must not change what npm installs.
-  delete buildEnv.NODE_ENV;
-  const build = await runProcess('sh', [join(context, BUILD_SCRIPT), context, appDir], {
-    cwd: context,
-    env: buildEnv,
-    timeoutMs: BUILD_TIMEOUT_MS,
+  // The build is cached on a hash of the context (lockfile, sources, build
+  // script) and the Node running it; a miss (a clean clone, a changed file) builds.
+  const contextFiles = await readContextFiles(repoRoot, await listBuildContext(repoRoot));
+  const key = buildCacheKey(contextFiles, buildRuntime());
+  await restoreOrBuild({
+    cacheRoot: BUILD_CACHE_DIR,
+    key,
+    dest: appDir,
+    build: async (into) => {
+      const context = join(work, 'context');
+      await writeContextFiles(context, contextFiles);
+      const buildEnv: NodeJS.ProcessEnv = { ...process.env, npm_config_prefer_offline: 'true' };
+      // The build stage of node images has no NODE_ENV; a test runner's value must not change what npm installs.
+      delete buildEnv.NODE_ENV;
+      const build = await runProcess('sh', [join(context, BUILD_SCRIPT), context, into], {
+        cwd: context,
+        env: buildEnv,
+        timeoutMs: BUILD_TIMEOUT_MS,
+      });
+      if (build.code !== 0) throw new Error(`${BUILD_SCRIPT} failed (${build.code}):\n${tail(build.stdout + build.stderr)}`);
+    },
   });
-  if (build.code !== 0) throw new Error(`${BUILD_SCRIPT} failed (${build.code}):\n${tail(build.stdout + build.stderr)}`);
 
   // The runtime stage: code owned by the builder (root in the image) and not writable by anyone.
   const readOnly = await runProcess('chmod', ['-R', 'a-w', appDir], { cwd: work, env: process.env, timeoutMs: 60_000 });

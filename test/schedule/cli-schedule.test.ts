@@ -1,24 +1,34 @@
 /**
- * `c1-hygiene schedule` as users run it: the built CLI in a child process,
- * against the C1 simulator, stopped with real signals. Needs `npm run build`
- * first (npm test does it).
+ * `c1-hygiene schedule` against the C1 simulator. The smoke tests launch the
+ * built CLI in a child process and stop it with real signals (it needs `npm
+ * run build` first; npm test does it): they prove the process really exits,
+ * with the contract's codes, even while an audit it abandoned still holds
+ * sockets. The rest runs in process: the scheduler with real audits and ticks
+ * fired by hand, and the refusal to start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAudit } from '../../src/audit/run-audit.js';
+import { systemClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config/load.js';
+import { runSchedule } from '../../src/schedule/run-schedule.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { CLI_PATH, logLines } from '../helpers/cli.js';
-import { waitFor } from './helpers.js';
+import { CLI_PATH, logLines, runCli } from '../helpers/cli.js';
 import { unusedPort } from '../helpers/ports.js';
+import { Conditions, ManualCron, memoryLogger, nextTurn } from './helpers.js';
 
 interface Running {
   child: ChildProcess;
   stderr: () => string;
   exited: Promise<number | null>;
+  /** Resolves once a log line with this message has been written. */
+  logged: (msg: string) => Promise<void>;
 }
 
 let dir: string;
@@ -40,42 +50,57 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The environment `schedule` runs with: the simulator's key, reports and state in the temp dir. */
+function scheduleEnv(): Record<string, string> {
+  return {
+    C1_CLIENT_ID: simulator.credential.clientId,
+    C1_CLIENT_SECRET: simulator.credential.clientSecret,
+    C1_API_URL: simulator.url,
+    REPORT_DIR: join(dir, 'reports'),
+    STATE_DIR: join(dir, 'state'),
+    LOG_LEVEL: 'info',
+  };
+}
 
 async function startSchedule(schedule: Record<string, unknown>): Promise<Running> {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run "npm run build" first (npm test does)`);
   await writeFile(join(dir, 'config.json'), JSON.stringify({ schedule }));
   const child = spawn(process.execPath, [CLI_PATH, 'schedule', '--config', 'config.json'], {
     cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      C1_CLIENT_ID: simulator.credential.clientId,
-      C1_CLIENT_SECRET: simulator.credential.clientSecret,
-      C1_API_URL: simulator.url,
-      REPORT_DIR: join(dir, 'reports'),
-      STATE_DIR: join(dir, 'state'),
-      LOG_LEVEL: 'info',
-    },
+    env: { PATH: process.env.PATH ?? '', ...scheduleEnv() },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.push(child);
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const output = new Conditions();
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    output.changed();
+  });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve(code));
   });
-  return { child, stderr: () => stderr, exited };
+  const logged = async (msg: string): Promise<void> => {
+    // A process that exits first would leave the wait hanging; say what it printed instead.
+    const seen = output.until(() => hasLine(stderr, msg)).then(() => true);
+    if (!(await Promise.race([seen, exited.then(() => hasLine(stderr, msg))]))) {
+      throw new Error(`schedule exited before logging "${msg}":\n${stderr}`);
+    }
+  };
+  return { child, stderr: () => stderr, exited, logged };
 }
 
-const logged = (running: Running, msg: string): boolean => logLines(running.stderr()).some((line) => line.msg === msg);
+const hasLine = (stderr: string, msg: string): boolean => logLines(stderr).some((line) => line.msg === msg);
+const logged = (running: Running, msg: string): boolean => hasLine(running.stderr(), msg);
 const reports = async (): Promise<string[]> => (existsSync(join(dir, 'reports')) ? readdir(join(dir, 'reports')) : []);
 
-describe('c1-hygiene schedule', () => {
+describe('c1-hygiene schedule, launched (smoke tests)', () => {
   it('audits on start, serves /healthz and /metrics, and exits 0 on SIGTERM', async () => {
     const port = await unusedPort();
     const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, healthPort: port });
 
-    await waitFor('the start audit', () => logged(running, 'audit finished'), 20_000);
+    await running.logged('scheduled run done');
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('c1_hygiene_audits_total{outcome="ok"} 1');
     expect(metrics).toContain('c1_hygiene_keys_scanned 1');
@@ -85,40 +110,15 @@ describe('c1-hygiene schedule', () => {
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
+    expect(logged(running, 'audit finished')).toBe(true);
     expect(logged(running, 'schedule stopped')).toBe(true);
-  });
-
-  it('runs audits every second, skips ticks while a slow audit runs, never overlaps, and finishes the one in flight on SIGTERM', async () => {
-    // Three requests per audit (token, keys, roles) at 400 ms each: an audit outlasts a one-second tick.
-    simulator.setLatency(400);
-    const running = await startSchedule({ cron: '*/1 * * * * *', shutdownGraceSeconds: 10 });
-    // The scheduler's own lines: 'audit triggered' with its trigger, 'scheduled run done' with the next run time.
-    const isStart = (l: Record<string, unknown>) => 'trigger' in l;
-    const isEnd = (l: Record<string, unknown>) => l.msg === 'scheduled run done';
-    const scheduleLines = () => logLines(running.stderr()).filter((l) => isStart(l) || isEnd(l) || 'skippedTick' in l);
-
-    await waitFor('two audits and a skipped tick', () => {
-      const lines = scheduleLines();
-      return lines.filter(isEnd).length >= 2 && lines.some((l) => 'skippedTick' in l);
-    }, 20_000);
-    await waitFor('an audit in flight', () => scheduleLines().filter(isStart).length > scheduleLines().filter(isEnd).length, 10_000);
-    running.child.kill('SIGTERM');
-    expect(await running.exited).toBe(0);
-
-    // Started and finished strictly alternate: never two audits at once, and the one in flight finished.
-    const sequence = scheduleLines()
-      .filter((l) => isStart(l) || isEnd(l))
-      .map((l) => (isStart(l) ? 'start' : 'end'));
-    expect(sequence.length % 2).toBe(0);
-    sequence.forEach((step, i) => expect(step).toBe(i % 2 === 0 ? 'start' : 'end'));
-    expect(logged(running, 'schedule stopped after the audit in flight finished')).toBe(true);
   });
 
   it('abandons an audit that outlives the shutdown grace: logs an error, writes no report, exits 0', async () => {
     simulator.setLatency(5_000);
     const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 1 });
 
-    await waitFor('the audit to start', () => logged(running, 'audit started'), 20_000);
+    await running.logged('audit started');
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     const abandoned = logLines(running.stderr()).find((line) => String(line.msg).startsWith('audit still running when the shutdown grace ran out'));
@@ -126,33 +126,84 @@ describe('c1-hygiene schedule', () => {
     expect(await reports()).not.toContain('latest.json');
   });
 
+  it('exits at once with 130 on a second signal, abandoning the audit in flight', async () => {
+    simulator.setLatency(5_000);
+    const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 600 });
+
+    await running.logged('audit started');
+    running.child.kill('SIGTERM');
+    await running.logged('stopping: waiting for the audit in flight');
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(130);
+    expect(await reports()).not.toContain('latest.json');
+  });
+});
+
+describe('c1-hygiene schedule, in process', () => {
   it('exits 2 before any audit when the health port is taken, naming the port', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = blocker.address() as { port: number };
-      const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, healthPort: port });
+      await writeFile(join(dir, 'config.json'), JSON.stringify({ schedule: { cron: '0 0 1 1 *', runOnStart: true, healthPort: port } }));
+      const result = await runCli(['schedule', '--config', 'config.json'], { env: scheduleEnv(), cwd: dir });
 
-      expect(await running.exited).toBe(2);
-      const printed = logLines(running.stderr()).find((line) => line.level === 50 && line.code === 'HEALTH_LISTEN_FAILED');
+      expect(result.code).toBe(2);
+      const printed = result.errors.find((line) => line.code === 'HEALTH_LISTEN_FAILED');
       expect(printed?.msg).toContain(`:${port} `);
       expect(printed?.msg).toContain('schedule.healthPort');
-      expect(logged(running, 'audit started')).toBe(false);
+      expect(result.logs.some((line) => line.msg === 'audit started')).toBe(false);
+      expect(simulator.requests).toHaveLength(0);
       expect(await reports()).toEqual([]);
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
   });
 
-  it('exits at once with 130 on a second signal, abandoning the audit in flight', async () => {
-    simulator.setLatency(5_000);
-    const running = await startSchedule({ cron: '0 0 1 1 *', runOnStart: true, shutdownGraceSeconds: 600 });
+  it('with real audits: skips ticks while one runs, never overlaps, and finishes the one in flight on SIGTERM', async () => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ schedule: { cron: '*/1 * * * * *', shutdownGraceSeconds: 10 } }));
+    const config = await loadConfig({ configPath: 'config.json', env: scheduleEnv(), cwd: dir, requireCredentials: true });
+    const log = memoryLogger();
+    const signals = new EventEmitter();
+    const cron = new ManualCron();
+    // Wired as the `schedule` command wires it.
+    const done = runSchedule({
+      schedule: config.schedule,
+      logger: log.logger,
+      signals,
+      clock: systemClock,
+      createCronTask: cron.create,
+      runAudit: () =>
+        runAudit({ config, asOf: null, dryRun: false, failOn: null, lockAs: 'schedule' }, { logger: log.logger, clock: systemClock, print: () => undefined }),
+    });
+    await log.logged('schedule started');
 
-    await waitFor('the audit to start', () => logged(running, 'audit started'), 20_000);
-    running.child.kill('SIGTERM');
-    await waitFor('the graceful stop to begin', () => logged(running, 'stopping: waiting for the audit in flight'), 10_000);
-    running.child.kill('SIGINT');
-    expect(await running.exited).toBe(130);
-    expect(await reports()).not.toContain('latest.json');
+    // A tick while the audit runs is skipped, not queued and not run alongside.
+    cron.tick();
+    await log.logged('audit started');
+    cron.tick();
+    await log.logged('scheduled run done');
+    await nextTurn();
+    cron.tick();
+    await log.logged('audit started', 2);
+    cron.tick();
+    await log.logged('scheduled run done', 2);
+    await nextTurn();
+    // SIGTERM with an audit in flight: it finishes, and nothing new starts.
+    cron.tick();
+    await log.logged('audit started', 3);
+    signals.emit('SIGTERM');
+    await log.logged('stopping: waiting for the audit in flight');
+    cron.tick();
+    expect(await done).toBe(0);
+
+    const isStart = (line: Record<string, unknown>): boolean => line.msg === 'audit triggered';
+    const isEnd = (line: Record<string, unknown>): boolean => line.msg === 'scheduled run done';
+    const sequence = log.lines.filter((line) => isStart(line) || isEnd(line)).map((line) => (isStart(line) ? 'start' : 'end'));
+    expect(sequence).toEqual(['start', 'end', 'start', 'end', 'start', 'end']);
+    expect(log.messages('audit still running; tick skipped').map((line) => line.skippedTicks)).toEqual([1, 2]);
+    expect(log.messages('audit finished')).toHaveLength(3);
+    expect(log.messages('schedule stopped after the audit in flight finished')).toHaveLength(1);
+    expect(await reports()).toContain('latest.json');
   });
 });
