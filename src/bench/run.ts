@@ -5,7 +5,9 @@
  *   1. normalise + evaluate N synthetic keys (pure CPU; the rules engine)
  *   2. list M keys from the local C1 simulator over real HTTP (pagination, JSON, validation)
  *   3. a whole audit (list, evaluate, state, report) of M keys
- *   4. rendering that audit's report in each format, as a ratio to JSON
+ *   4. rendering that audit's report in each format, as a ratio to JSON; and
+ *      writing it, scaled to W keys, streamed vs rendered to one string per
+ *      format first (the way it was written before), with the growth of each
  *   5. loading a state file of N fingerprints, as a ratio to JSON.parse of the same file
  *   6. start-up: `--version` and an audit of 0 keys, as ratios to `node -e 0`
  *   7. a tenant-wide audit of T keys over O owners at 5 ms simulated latency per
@@ -35,6 +37,7 @@ import { loadState, saveState } from '../lifecycle/state.js';
 import { emptyChannelRecord, emptyState, type AlertedEntry, type TrackedFinding } from '../lifecycle/types.js';
 import type { RawPersonalClient } from '../keys/types.js';
 import { silentLogger } from '../logger.js';
+import { DEFAULT_REPORT_FORMATS } from '../report/formats.js';
 import { RENDERERS } from '../report/render/index.js';
 import type { AuditReport } from '../report/types.js';
 import { Secret } from '../secret.js';
@@ -42,6 +45,7 @@ import { evaluateKeys } from '../rules/evaluate.js';
 import { RULES } from '../rules/index.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
 import { measureIoFloor, type IoFloorResult } from './io-floor.js';
+import { compareReportWrites, formatReportWriteRows, scaleReport } from './report-write.js';
 import { formatStartupRow, measureStartup } from './startup.js';
 import { measureTestSuite } from './test-suite.js';
 
@@ -64,6 +68,9 @@ const LIST_PAGE = Number(process.env.BENCH_LIST_PAGE ?? 50);
 /** Minutes of `vitest run`: only when asked for. */
 const TEST_SUITE = process.env.BENCH_TEST_SUITE === '1';
 const TEST_SUITE_GOAL_MS = 180_000;
+/** Writing the report: keys it is scaled to, and rounds of both ways. */
+const WRITE_KEYS = Number(process.env.BENCH_WRITE_KEYS ?? 100_000);
+const WRITE_ROUNDS = Number(process.env.BENCH_WRITE_ROUNDS ?? 1);
 
 /** One row of the closing table: what, measured vs reference, the ratio and the goal. */
 interface GoalRow {
@@ -274,7 +281,11 @@ async function main(): Promise<void> {
       );
       report = outcome.report;
     }
-    if (report) benchRenderers(report);
+    if (report) {
+      benchRenderers(report);
+      const writes = await compareReportWrites(scaleReport(report, WRITE_KEYS), { dir, formats: DEFAULT_REPORT_FORMATS, rounds: WRITE_ROUNDS });
+      for (const line of formatReportWriteRows(writes)) console.log(line);
+    }
     await tenantBench(now, dir);
   } finally {
     await simulator.close();

@@ -2,25 +2,30 @@ import type { FileHandle } from 'node:fs/promises';
 
 /**
  * Writes text produced piece by piece (a renderer's chunks) to an open file
- * in bounded memory: chunks are collected into batches of about
- * `batchChars` UTF-16 code units (up to three bytes each in UTF-8), each
- * batch is encoded once and written while the next one is produced. At most
- * one write is in flight and one batch waits for it, so memory stays at two
- * batches whatever the size of the file, and a slow disk slows the producer
- * down instead of letting batches pile up.
+ * in bounded memory. Chunks are encoded straight into one of two fixed
+ * buffers of `bufferBytes`: while one is being written, the other fills, and
+ * a full buffer waits for the write before it. So the memory used is two
+ * buffers whatever the size of the file, a slow disk slows the producer
+ * down instead of letting data pile up, and no string larger than a chunk
+ * is ever built (large strings would land in the old generation of the
+ * heap and stay there as garbage until a full collection).
  *
  * The bytes are exactly those of the joined chunks encoded as UTF-8 at once:
- * a batch never ends between the two halves of a surrogate pair (a pair cut
- * in two would be encoded as two replacement characters).
+ * a surrogate pair cut between two chunks is put back together before it is
+ * encoded (encoded apart, each half would become a replacement character).
  *
  * Whatever the producer or a write throws is thrown here, after any write
  * still running has finished, so the caller can close and remove the file.
  */
-export const WRITE_BATCH_CHARS = 512 * 1024;
+export const WRITE_BUFFER_BYTES = 1024 * 1024;
 
-export async function writeChunks(handle: FileHandle, chunks: Iterable<string>, batchChars: number = WRITE_BATCH_CHARS): Promise<void> {
-  let pending: string[] = [];
-  let pendingChars = 0;
+/** A UTF-16 code unit is at most three bytes of UTF-8 (a pair, two units, is four). */
+const MAX_BYTES_PER_UNIT = 3;
+
+export async function writeChunks(handle: FileHandle, chunks: Iterable<string>, bufferBytes: number = WRITE_BUFFER_BYTES): Promise<void> {
+  const buffers = [Buffer.allocUnsafe(bufferBytes), Buffer.allocUnsafe(bufferBytes)];
+  let current = 0;
+  let used = 0;
   let inFlight: Promise<void> | null = null;
   let writeError: { error: unknown } | null = null;
 
@@ -29,32 +34,46 @@ export async function writeChunks(handle: FileHandle, chunks: Iterable<string>, 
     inFlight = null;
     if (writeError) throw writeError.error;
   };
-  const send = async (text: string): Promise<void> => {
+  const send = async (bytes: Buffer): Promise<void> => {
     await drain();
-    if (text.length === 0) return;
-    // The outcome is kept, not left as a rejected promise nobody awaits while the next batch is rendered.
-    inFlight = writeAll(handle, Buffer.from(text, 'utf8')).catch((error: unknown) => {
+    if (bytes.length === 0) return;
+    // The outcome is kept, not left as a rejected promise nobody awaits while the next buffer fills.
+    inFlight = writeAll(handle, bytes).catch((error: unknown) => {
       writeError = { error };
     });
   };
+  const flush = async (): Promise<void> => {
+    const full = buffers[current]!.subarray(0, used);
+    current = 1 - current;
+    used = 0;
+    // The buffer about to be filled is the one written before: wait for that write to finish.
+    await drain();
+    await send(full);
+  };
+  const encode = async (text: string): Promise<void> => {
+    if (text.length * MAX_BYTES_PER_UNIT > bufferBytes - used) await flush();
+    if (text.length * MAX_BYTES_PER_UNIT > bufferBytes) {
+      // Larger than a buffer: written on its own (only a chunk this large is ever held encoded).
+      await send(Buffer.from(text, 'utf8'));
+      return;
+    }
+    used += buffers[current]!.write(text, used, 'utf8');
+  };
 
   try {
+    let carry = '';
     for (const chunk of chunks) {
-      pending.push(chunk);
-      pendingChars += chunk.length;
-      if (pendingChars < batchChars) continue;
-      let text = pending.join('');
-      pending = [];
-      pendingChars = 0;
+      let text = carry === '' ? chunk : carry + chunk;
+      carry = '';
       if (endsWithHighSurrogate(text)) {
-        // Keep the first half of a pair for the next batch, where its second half comes.
-        pending.push(text.slice(-1));
-        pendingChars = 1;
+        // Its other half may start the next chunk.
+        carry = text.slice(-1);
         text = text.slice(0, -1);
       }
-      await send(text);
+      if (text.length > 0) await encode(text);
     }
-    await send(pending.join(''));
+    if (carry !== '') await encode(carry);
+    await flush();
     await drain();
   } catch (error) {
     // Never leave a write running on a handle the caller is about to close.
@@ -64,10 +83,10 @@ export async function writeChunks(handle: FileHandle, chunks: Iterable<string>, 
 }
 
 /** `write` may take less than it was given; the rest goes after it, at the file's current position. */
-async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
   let offset = 0;
-  while (offset < buffer.length) {
-    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset, null);
+  while (offset < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null);
     offset += bytesWritten;
   }
 }

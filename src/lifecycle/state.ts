@@ -4,6 +4,7 @@ import { HygieneError } from '../errors.js';
 import { errorCode, errorMessage, writeFileAtomic } from '../fs/atomic-write.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { stateJsonChunks } from './state-json.js';
 import { readStateJson, StateShapeError } from './state-shape.js';
 import { emptyState, type LifecycleState } from './types.js';
 
@@ -78,12 +79,16 @@ function parseProblem(text: string): { state: LifecycleState; reason?: undefined
   }
 }
 
-/** Writes the state atomically (temp + fsync + rename), creating the directory if needed. */
+/**
+ * Writes the state atomically (temp + fsync + rename), creating the directory
+ * if needed. Compact JSON, produced and written piece by piece: the file is
+ * the tool's own memory, and a large tenant's state is tens of megabytes.
+ */
 export async function saveState(dir: string, state: LifecycleState): Promise<void> {
   const path = join(dir, STATE_FILE_NAME);
   try {
     await mkdir(dir, { recursive: true, mode: STATE_DIR_MODE });
-    await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: STATE_FILE_MODE });
+    await writeFileAtomic(path, stateJsonChunks(state), { mode: STATE_FILE_MODE });
   } catch (error) {
     throw new HygieneError('STATE_WRITE_FAILED', `could not write the state file ${path}: ${errorMessage(error)}`, { cause: error, details: { path } });
   }

@@ -43,13 +43,14 @@ export async function runReportCommand(options: ReportCommandOptions, deps: Repo
   try {
     const inputPath = options.input === null ? await defaultInput(options.configPath, deps) : resolve(deps.cwd, options.input);
     const report = await readReport(inputPath);
-    const content = RENDERERS[options.format].render(report);
+    const renderer = RENDERERS[options.format];
     if (options.output === null) {
-      deps.write(content);
+      deps.write(renderer.render(report));
     } else {
       const outputPath = resolve(deps.cwd, options.output);
       try {
-        await writeFileAtomic(outputPath, content, { mode: OUTPUT_FILE_MODE });
+        // Streamed: the rendering is never held as one string next to the report.
+        await writeFileAtomic(outputPath, renderer.chunks(report), { mode: OUTPUT_FILE_MODE });
       } catch (error) {
         throw new HygieneError('REPORT_WRITE_FAILED', `could not write ${outputPath}: ${errorMessage(error)}`, { cause: error });
       }

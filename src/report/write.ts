@@ -53,7 +53,7 @@ export async function writeReport(report: AuditReport, options: WriteReportOptio
 }
 
 /** `2026-11-26T21:33:16.123Z` → `20261126T213316.123Z`: no colons (Windows, scp), sorts by time. */
-function fileStamp(startedAt: string): string {
+export function fileStamp(startedAt: string): string {
   const time = new Date(startedAt);
   if (Number.isNaN(time.getTime())) {
     throw new HygieneError('REPORT_WRITE_FAILED', `cannot name the report file: startedAt ${JSON.stringify(startedAt)} is not a timestamp`);

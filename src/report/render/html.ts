@@ -84,53 +84,98 @@ interface KeyView {
 }
 
 interface Model {
-  keys: KeyView[];
+  /** Keys with findings, worst first. A report can have 100,000 of them: each view is made when it is read. */
+  keys: { length: number } & Iterable<KeyView>;
   clean: ReportClient[];
-  expiring: { key: KeyView | null; client: ReportClient; days: number }[];
+  expiring: { worst: Severity | null; client: ReportClient; days: number }[];
 }
 
-/** One pass over clients and findings: findings grouped by key, keys worst first. */
+/**
+ * Findings grouped by key, keys worst first, kept compactly: one sorted copy
+ * of the findings and a few numbers per key, not an object and an array per
+ * key, so the page of a large tenant costs little memory beyond the report.
+ */
 function buildModel(report: AuditReport): Model {
-  const clients = new Map<string, ReportClient>();
-  for (const client of report.clients) clients.set(client.id, client);
-
-  const byKey = new Map<string, KeyView>();
-  for (const finding of [...report.findings].sort(compareFindings)) {
-    let view = byKey.get(finding.credentialId);
-    if (!view) {
-      const client = clients.get(finding.credentialId) ?? null;
-      view = {
-        credentialId: finding.credentialId,
-        client,
-        displayName: client?.displayName ?? finding.displayName,
-        clientId: client?.clientId ?? finding.clientId,
-        owner: client?.owner ?? finding.owner,
-        findings: [],
-        worst: null,
-      };
-      byKey.set(finding.credentialId, view);
+  const sorted = [...report.findings].sort(compareFindings);
+  // Keys numbered in the order of their first (worst) finding; per key its first finding, worst severity and count.
+  const keyOf = new Map<string, number>();
+  const first: number[] = [];
+  const worst: Severity[] = [];
+  const count: number[] = [];
+  const keyOfFinding = new Uint32Array(sorted.length);
+  for (let index = 0; index < sorted.length; index += 1) {
+    const finding = sorted[index]!;
+    let key = keyOf.get(finding.credentialId);
+    if (key === undefined) {
+      key = first.length;
+      keyOf.set(finding.credentialId, key);
+      first.push(index);
+      worst.push(finding.severity);
+      count.push(0);
+    } else if (severityRank(finding.severity) > severityRank(worst[key]!)) {
+      worst[key] = finding.severity;
     }
-    view.findings.push(finding);
-    if (view.worst === null || severityRank(finding.severity) > severityRank(view.worst)) view.worst = finding.severity;
+    count[key]! += 1;
+    keyOfFinding[index] = key;
   }
-  const keys = [...byKey.values()].sort(
+  const keyCount = first.length;
+
+  // A key's client: the last one listed with its id.
+  const clientOf = new Int32Array(keyCount).fill(-1);
+  for (let index = 0; index < report.clients.length; index += 1) {
+    const key = keyOf.get(report.clients[index]!.id);
+    if (key !== undefined) clientOf[key] = index;
+  }
+  const clientOfKey = (key: number): ReportClient | null => (clientOf[key]! >= 0 ? report.clients[clientOf[key]!]! : null);
+  const names = first.map((index, key) => clientOfKey(key)?.displayName ?? sorted[index]!.displayName);
+
+  // Each key's findings, still in sorted order: `grouped[start[key]]` up to `grouped[start[key + 1]]`.
+  const start = new Uint32Array(keyCount + 1);
+  for (let key = 0; key < keyCount; key += 1) start[key + 1] = start[key]! + count[key]!;
+  const next = start.slice(0, keyCount);
+  const grouped = new Uint32Array(sorted.length);
+  for (let index = 0; index < sorted.length; index += 1) grouped[next[keyOfFinding[index]!]!++] = index;
+
+  const order = Array.from({ length: keyCount }, (_, key) => key).sort(
     (a, b) =>
-      severityRank(b.worst ?? 'info') - severityRank(a.worst ?? 'info') ||
-      b.findings.length - a.findings.length ||
-      compareText(a.displayName, b.displayName) ||
-      compareText(a.credentialId, b.credentialId),
+      severityRank(worst[b]!) - severityRank(worst[a]!) ||
+      count[b]! - count[a]! ||
+      compareText(names[a]!, names[b]!) ||
+      compareText(sorted[first[a]!]!.credentialId, sorted[first[b]!]!.credentialId),
   );
+  const view = (key: number): KeyView => {
+    const client = clientOfKey(key);
+    const head = sorted[first[key]!]!;
+    const findings: Finding[] = [];
+    for (let at = start[key]!; at < start[key + 1]!; at += 1) findings.push(sorted[grouped[at]!]!);
+    return {
+      credentialId: head.credentialId,
+      client,
+      displayName: client?.displayName ?? head.displayName,
+      clientId: client?.clientId ?? head.clientId,
+      owner: client?.owner ?? head.owner,
+      findings,
+      worst: worst[key]!,
+    };
+  };
+  const keys = {
+    length: keyCount,
+    *[Symbol.iterator](): Generator<KeyView> {
+      for (const key of order) yield view(key);
+    },
+  };
 
   const asOf = Date.parse(report.asOf);
   const expiring: Model['expiring'] = [];
   for (const client of report.clients) {
     if (client.expiresTime === null) continue;
     const days = (Date.parse(client.expiresTime) - asOf) / DAY_MS;
-    if (days > 0 && days <= TIMELINE_DAYS) expiring.push({ key: byKey.get(client.id) ?? null, client, days });
+    const key = keyOf.get(client.id);
+    if (days > 0 && days <= TIMELINE_DAYS) expiring.push({ worst: key === undefined ? null : worst[key]!, client, days });
   }
   expiring.sort((a, b) => a.days - b.days || compareText(a.client.displayName, b.client.displayName));
 
-  const clean = report.clients.filter((client) => !byKey.has(client.id)).sort((a, b) => compareText(a.displayName, b.displayName));
+  const clean = report.clients.filter((client) => !keyOf.has(client.id)).sort((a, b) => compareText(a.displayName, b.displayName));
   return { keys, clean, expiring };
 }
 
@@ -231,7 +276,7 @@ function* expiryTimeline(report: AuditReport, model: Model): Generator<string> {
   const laneEnds = new Array<number>(lanes).fill(-Infinity);
   for (const entry of model.expiring) {
     const at = x(entry.days);
-    const colour = entry.key?.worst ? SEVERITY_COLOURS[entry.key.worst] : NEUTRAL_COLOUR;
+    const colour = entry.worst ? SEVERITY_COLOURS[entry.worst] : NEUTRAL_COLOUR;
     const name = line(entry.client.displayName, 60) || '(no name)';
     const tip = `${name}: expires ${formatTime(entry.client.expiresTime ?? '')} (${inDays(entry.days)})`;
     const label = line(entry.client.displayName, 24) || '(no name)';
@@ -256,7 +301,7 @@ function* expiryTimeline(report: AuditReport, model: Model): Generator<string> {
 function soonList(model: Model): string {
   if (model.expiring.length === 0) return '';
   const items = model.expiring.slice(0, SOON_LISTED).map((entry) => {
-    const severity = entry.key?.worst;
+    const severity = entry.worst;
     const badge = severity ? ` <span class="sev sev-${severity}">${severity}</span>` : '';
     return `<li><span class="when">${escapeHtml(inDays(entry.days))}</span><bdi>${text(entry.client.displayName, 80) || '(no name)'}</bdi>${badge}</li>`;
   });
