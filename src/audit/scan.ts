@@ -103,9 +103,13 @@ export class KeyScan {
     const ownerWarnings = assignOwners(clients, resolution);
     const ownerRules = (this.#settings.catalogue ?? RULES).filter((rule) => rule.meta.needsOwners === true);
     if (resolution.ownersResolved && ownerRules.length > 0) {
-      const judged = evaluateKeys(clients.map(keyAsListed), { ...this.#evaluationSettings(), roles: new Map(), ownersResolved: true, catalogue: ownerRules });
-      this.#findings.push(...judged.findings);
-      this.#suppressed.push(...judged.suppressed);
+      const settings = { ...this.#evaluationSettings(), roles: new Map(), ownersResolved: true, catalogue: ownerRules };
+      // A page's worth at a time, like the other rules: the keys rebuilt for them are dropped as they go.
+      for (let start = 0; start < clients.length; start += OWNER_RULE_BATCH) {
+        const judged = evaluateKeys(clients.slice(start, start + OWNER_RULE_BATCH).map(keyAsListed), settings);
+        for (const finding of judged.findings) this.#findings.push(finding);
+        for (const finding of judged.suppressed) this.#suppressed.push(finding);
+      }
     }
 
     // In place, like the keys': the findings were made by this scan and nobody else holds them yet.
@@ -164,6 +168,9 @@ export class KeyScan {
     return { now, rules, suppressions, ...(catalogue ? { catalogue } : {}) };
   }
 }
+
+/** Keys rebuilt at once for the rules that judge owners. */
+const OWNER_RULE_BATCH = 1000;
 
 /** Shared by every key with nothing in a list field: JSON cannot tell, and 100,000 empty arrays are not free. */
 const NONE: string[] = Object.freeze([]) as unknown as string[];
