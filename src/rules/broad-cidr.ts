@@ -1,4 +1,4 @@
-import { coversAll, entryRange, ipv4MappedPart, IPV4_MAX, IPV6_MAX } from '../keys/cidr.js';
+import { coversAll, entryRange, firstIPv4, ipv4MappedPart, IPV4_MAX, IPV6_MAX, mayStartLow } from '../keys/cidr.js';
 import type { CidrEntry } from '../keys/types.js';
 import { API_KEYS_PAGE, KEY_SOURCE_IPS_DOCS_URL } from './docs.js';
 import type { Rule, RuleMeta } from './types.js';
@@ -30,6 +30,7 @@ export const broadCidr: Rule = {
     if (key.allowSourceCidr === null) return null;
     const { minPrefixV4, minPrefixV6 } = options.broadCidr;
     const { valid } = key.allowSourceCidr;
+    if (!mayBeBroad(valid, minPrefixV4, minPrefixV6)) return null;
     const mapped = new Map(valid.map((entry) => [entry, ipv4MappedPart(entry)] as const));
     // A /0 is always broad, even when a minimum of 0 would otherwise allow it.
     const offending = valid.filter(
@@ -61,6 +62,21 @@ export const broadCidr: Rule = {
     };
   },
 };
+
+/**
+ * False when the rule certainly does not fire, decided without big-number
+ * arithmetic for IPv4 entries (nearly every key's): no entry's prefix is too
+ * short, no IPv6 entry reaches the IPv4-mapped block, and no range starts at
+ * address 0 — entries that together cover a family always include one that
+ * starts there (`coversAll` fails at once otherwise).
+ */
+function mayBeBroad(valid: readonly CidrEntry[], minPrefixV4: number, minPrefixV6: number): boolean {
+  for (const entry of valid) {
+    if (entry.prefix === 0 || entry.prefix < (entry.version === 4 ? minPrefixV4 : minPrefixV6)) return true;
+    if (entry.version === 4 ? firstIPv4(entry) === 0 : mayStartLow(entry) && (entryRange(entry).first === 0n || ipv4MappedPart(entry) !== null)) return true;
+  }
+  return false;
+}
 
 /** `0.0.0.0/0, every IPv4 address` or `10.0.0.0/8 (16,777,216 addresses; minimum /16)` */
 function describeRange(entry: CidrEntry, minPrefixV4: number, minPrefixV6: number, holdsIPv4Mapped: boolean): string {
