@@ -6,10 +6,12 @@ import type { CidrEntry } from './types.js';
  * `2001:db8::/32`) or a single address (`203.0.113.7` = /32, `2001:db8::1` =
  * /128).
  *
- * Addresses are validated by `node:net` (`isIPv4`/`isIPv6`) and networks
- * computed with plain integer masking: this runs for every entry of every key,
- * and big-number CIDR libraries cost ~30× more per entry. (`ip-cidr` remains
- * the reference the property tests compare these answers with.) A few inputs
+ * IPv6 addresses are validated by `node:net` (`isIPv6`), IPv4 addresses by a
+ * scan accepting exactly what `isIPv4` accepts (one pass that also yields the
+ * number), and networks computed with plain integer masking: this runs for
+ * every entry of every key, and big-number CIDR libraries cost ~30× more per
+ * entry. (`ip-cidr` remains the reference the property tests compare these
+ * answers with.) A few inputs
  * are decided here on purpose:
  * - Prefix lengths must be plain decimal without leading zeros (`/08` is
  *   rejected, like IPv4 octets with leading zeros): an entry a human or
@@ -24,59 +26,138 @@ import type { CidrEntry } from './types.js';
  */
 export type CidrParseResult = { ok: true; entry: CidrEntry } | { ok: false; reason: string };
 
-const IPV4_SHAPE = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const IPV6_SHAPE = /^[0-9A-Fa-f:]+$/;
 /** An IPv6 address whose last 32 bits are written as a dotted quad. */
 const IPV6_WITH_DOTTED_TAIL = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/;
-const PREFIX_SHAPE = /^(?:0|[1-9]\d{0,2})$/;
 
 export function parseCidrEntry(raw: string): CidrParseResult {
+  const parsed = readCidrEntry(raw);
+  return typeof parsed === 'string' ? { ok: false, reason: parsed } : { ok: true, entry: parsed };
+}
+
+/**
+ * `parseCidrEntry` without the result wrapper, for normalisation's loop: the
+ * entry, or why it is not one.
+ */
+export function readCidrEntry(raw: string): CidrEntry | string {
   const text = raw.trim();
-  if (text === '') return { ok: false, reason: 'empty entry' };
-  if (text.includes('%')) return { ok: false, reason: 'IPv6 zone ids are not allowed' };
+  if (text === '') return 'empty entry';
+  if (text.includes('%')) return 'IPv6 zone ids are not allowed';
 
   const slash = text.indexOf('/');
-  if (slash !== -1 && text.indexOf('/', slash + 1) !== -1) return { ok: false, reason: 'more than one "/"' };
+  if (slash !== -1 && text.indexOf('/', slash + 1) !== -1) return 'more than one "/"';
   const addressPart = slash === -1 ? text : text.slice(0, slash);
-  const prefixPart = slash === -1 ? undefined : text.slice(slash + 1);
 
   const version: 4 | 6 = addressPart.includes(':') ? 6 : 4;
   const maxPrefix = version === 4 ? 32 : 128;
 
   let prefix = maxPrefix;
-  if (prefixPart !== undefined) {
-    if (!PREFIX_SHAPE.test(prefixPart)) return { ok: false, reason: 'prefix length is not a plain decimal number' };
-    prefix = Number(prefixPart);
-    if (prefix > maxPrefix) return { ok: false, reason: `prefix length above /${maxPrefix}` };
+  if (slash !== -1) {
+    prefix = plainDecimal(text, slash + 1);
+    if (prefix < 0) return 'prefix length is not a plain decimal number';
+    if (prefix > maxPrefix) return `prefix length above /${maxPrefix}`;
   }
 
   if (version === 4) {
-    if (!IPV4_SHAPE.test(addressPart) || !isIPv4(addressPart)) return { ok: false, reason: 'not an IP address' };
-    const network = ipv4ToNumber(addressPart) & ipv4Mask(prefix);
-    return { ok: true, entry: { raw, version, prefix, cidr: `${formatIPv4(network >>> 0)}/${prefix}` } };
+    const address = ipv4Value(addressPart);
+    if (address < 0) return 'not an IP address';
+    const network = (address & ipv4Mask(prefix)) >>> 0;
+    // `ipv4Value` and `plainDecimal` accept only canonical text, so an entry
+    // already naming its network is its own canonical form (no new string).
+    if (network === address) return { raw, version, prefix, cidr: slash === -1 ? `${text}/${prefix}` : text };
+    return { raw, version, prefix, cidr: `${formatIPv4(network)}/${prefix}` };
   }
 
   const address = dottedTailToHex(addressPart);
-  if (address === null || !IPV6_SHAPE.test(address) || !isIPv6(address)) return { ok: false, reason: 'not an IP address' };
+  if (address === null || !IPV6_SHAPE.test(address) || !isIPv6(address)) return 'not an IP address';
   const groups = ipv6ToGroups(address);
   maskGroups(groups, prefix);
 
   if (prefix >= 96 && isIPv4MappedBlock(groups)) {
     const v4Prefix = prefix - 96;
     const v4 = (((groups[6] as number) << 16) | (groups[7] as number)) >>> 0;
-    return { ok: true, entry: { raw, version: 4, prefix: v4Prefix, cidr: `${formatIPv4(v4)}/${v4Prefix}` } };
+    return { raw, version: 4, prefix: v4Prefix, cidr: `${formatIPv4(v4)}/${v4Prefix}` };
   }
-  return { ok: true, entry: { raw, version, prefix, cidr: `${formatGroups(groups)}/${prefix}` } };
+  return { raw, version, prefix, cidr: `${formatGroups(groups)}/${prefix}` };
+}
+
+/**
+ * The prefix length from `start` to the end of `text`: `0`, or 1–3 ASCII
+ * digits without a leading zero; -1 for anything else.
+ */
+function plainDecimal(text: string, start: number): number {
+  const count = text.length - start;
+  if (count < 1 || count > 3) return -1;
+  let value = 0;
+  for (let i = start; i < text.length; i += 1) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9 || (digit === 0 && i === start && count > 1)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * A dotted-quad IPv4 address as an unsigned integer, or -1 when it is not
+ * one. The same addresses as `net.isIPv4`: four decimal octets of 0–255
+ * without leading zeros (`010.0.0.1` could mean octal to another parser).
+ */
+function ipv4Value(text: string): number {
+  let value = 0;
+  let octets = 0;
+  let position = 0;
+  while (position <= text.length) {
+    const start = position;
+    let octet = 0;
+    while (position < text.length) {
+      const digit = text.charCodeAt(position) - 0x30;
+      if (digit < 0 || digit > 9) break;
+      octet = octet * 10 + digit;
+      position += 1;
+    }
+    const length = position - start;
+    if (length === 0 || length > 3 || octet > 255 || (length > 1 && text.charCodeAt(start) === 0x30)) return -1;
+    value = value * 256 + octet;
+    octets += 1;
+    if (position === text.length) break;
+    // Another octet must follow a dot, and there are only four.
+    if (text.charCodeAt(position) !== 0x2e || octets === 4) return -1;
+    position += 1;
+  }
+  return octets === 4 ? value : -1;
 }
 
 /** First and last address of a parsed entry, as integers of its family (32 or 128 bits). */
 export function entryRange(entry: CidrEntry): { first: bigint; last: bigint } {
-  const slash = entry.cidr.lastIndexOf('/');
-  const address = entry.cidr.slice(0, slash);
+  const address = entry.cidr.slice(0, addressEnd(entry.cidr));
   const bits = entry.version === 4 ? 32 : 128;
-  const first = entry.version === 4 ? BigInt(ipv4ToNumber(address) >>> 0) : groupsToBigInt(ipv6ToGroups(address));
+  const first = entry.version === 4 ? BigInt(firstIPv4(entry)) : groupsToBigInt(ipv6ToGroups(address));
   const hostBits = BigInt(bits - entry.prefix);
   return { first, last: first + (1n << hostBits) - 1n };
+}
+
+/** `entryRange(entry).first` of an IPv4 entry, as a plain number. */
+export function firstIPv4(entry: CidrEntry): number {
+  return ipv4ToNumber(entry.cidr, addressEnd(entry.cidr)) >>> 0;
+}
+
+/** Where the address in a `cidr` ends: at its last "/" (as `slice(0, lastIndexOf('/'))` reads it). */
+function addressEnd(cidr: string): number {
+  const slash = cidr.lastIndexOf('/');
+  return slash === -1 ? Math.max(0, cidr.length - 1) : slash;
+}
+
+/**
+ * False when an IPv6 entry's first address is certainly at or above 2^112
+ * (its first group is not zero), so its range neither starts at `::` nor
+ * reaches the IPv4-mapped block; true when that needs `entryRange` to tell.
+ */
+export function mayStartLow(entry: CidrEntry): boolean {
+  const text = entry.cidr;
+  const colon = text.indexOf(':');
+  if (colon <= 0 || colon >= text.lastIndexOf('/')) return true;
+  const group = parseInt(text.slice(0, colon), 16);
+  return !(group > 0);
 }
 
 const MAPPED_FIRST = 0xffff_0000_0000n;
@@ -112,10 +193,11 @@ export function coversAll(ranges: ReadonlyArray<{ first: bigint; last: bigint }>
 export const IPV4_MAX = 0xffff_ffffn;
 export const IPV6_MAX = (1n << 128n) - 1n;
 
-function ipv4ToNumber(address: string): number {
+/** The dotted quad in `address` up to `end` (its end by default) as a number; the text was already checked. */
+function ipv4ToNumber(address: string, end = address.length): number {
   let value = 0;
   let octet = 0;
-  for (let i = 0; i < address.length; i += 1) {
+  for (let i = 0; i < end; i += 1) {
     const code = address.charCodeAt(i);
     if (code === 0x2e) {
       value = (value << 8) | octet;

@@ -24,19 +24,53 @@ export function matchSuppression(finding: Finding, suppressions: readonly Suppre
   return suppressions.find((s) => isSuppressionActive(s, now) && suppressionCovers(s, finding)) ?? null;
 }
 
+/**
+ * Splits findings into kept and suppressed, each in input order. Linear in the
+ * findings: the active suppressions are indexed by rule and credential once,
+ * and with none at all the findings are only copied.
+ */
 export function applySuppressions(
   findings: readonly Finding[],
   suppressions: readonly Suppression[],
   now: Date,
 ): { findings: Finding[]; suppressed: SuppressedFinding[] } {
+  const index = indexActive(suppressions, now);
+  if (index.size === 0) return { findings: findings.slice(), suppressed: [] };
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
-    const match = matchSuppression(finding, suppressions, now);
+    const match = firstCovering(index, finding);
     if (match === null) kept.push(finding);
     else suppressed.push({ ...finding, reason: match.reason, suppressionExpires: match.expires?.toISOString() ?? null });
   }
   return { findings: kept, suppressed };
+}
+
+/** Active suppressions by rule, then credential, each with its position in the config. */
+type SuppressionIndex = Map<string, Map<string, { suppression: Suppression; order: number }>>;
+
+function indexActive(suppressions: readonly Suppression[], now: Date): SuppressionIndex {
+  const index: SuppressionIndex = new Map();
+  suppressions.forEach((suppression, order) => {
+    // An empty credential covers nothing (see `suppressionCovers`).
+    if (suppression.credential === '' || !isSuppressionActive(suppression, now)) return;
+    let byCredential = index.get(suppression.rule);
+    if (byCredential === undefined) index.set(suppression.rule, (byCredential = new Map()));
+    // The first in config order wins, as in `matchSuppression`.
+    if (!byCredential.has(suppression.credential)) byCredential.set(suppression.credential, { suppression, order });
+  });
+  return index;
+}
+
+/** What `matchSuppression` answers, from the index: the earlier in config order of the matches by id and by clientId. */
+function firstCovering(index: SuppressionIndex, finding: Finding): Suppression | null {
+  const byCredential = index.get(finding.ruleId);
+  if (byCredential === undefined) return null;
+  const byId = byCredential.get(finding.credentialId);
+  const byClientId = byCredential.get(finding.clientId);
+  if (byId === undefined) return byClientId?.suppression ?? null;
+  if (byClientId === undefined || byId.order <= byClientId.order) return byId.suppression;
+  return byClientId.suppression;
 }
 
 /** Suppressions that have ended: candidates for removal from the config, or for renewal. */

@@ -41,11 +41,12 @@ export const broadRoles: Rule = {
         evidence: { reason: 'unscoped', scopedRoles: null },
       };
     }
-    const matches = key.scopedRoles.flatMap((roleId) => {
+    let matches: BroadRoleMatch[] | null = null;
+    for (const roleId of key.scopedRoles) {
       const match = matchRole(roleId, options.broadRoles.roles, roles.get(roleId));
-      return match === null ? [] : [match];
-    });
-    if (matches.length === 0) return null;
+      if (match !== null) (matches ??= []).push(match);
+    }
+    if (matches === null) return null;
     return {
       message: `is scoped to broad ${matches.length === 1 ? 'role' : 'roles'} ${matches.map(describeMatch).join('; ')}`,
       evidence: {
@@ -59,24 +60,24 @@ export const broadRoles: Rule = {
 };
 
 export function matchRole(roleId: string, configured: readonly string[], role: RoleInfo | undefined): BroadRoleMatch | null {
-  const found = (entry: string, matchedBy: RoleMatchKind): BroadRoleMatch => ({
-    roleId,
-    configured: entry,
-    matchedBy,
-    name: role?.name || null,
-    displayName: role?.displayName || null,
-  });
   for (const entry of configured) {
-    if (entry === roleId) return found(entry, 'id');
+    if (entry === roleId) return found(roleId, entry, 'id', role);
   }
   if (role === undefined) return null;
+  // The role's own names are normalised once, when first compared.
+  let name: string | undefined;
+  let displayName: string | undefined;
   for (const entry of configured) {
     const wanted = normalizeName(entry);
     if (wanted === '') continue;
-    if (normalizeName(role.name) === wanted) return found(entry, 'name');
-    if (normalizeName(role.displayName) === wanted) return found(entry, 'displayName');
+    if ((name ??= normalizeName(role.name)) === wanted) return found(roleId, entry, 'name', role);
+    if ((displayName ??= normalizeName(role.displayName)) === wanted) return found(roleId, entry, 'displayName', role);
   }
   return null;
+}
+
+function found(roleId: string, configured: string, matchedBy: RoleMatchKind, role: RoleInfo | undefined): BroadRoleMatch {
+  return { roleId, configured, matchedBy, name: role?.name || null, displayName: role?.displayName || null };
 }
 
 function normalizeName(value: string): string {

@@ -1,5 +1,5 @@
 import { API_KEYS_PAGE, KEY_EXPIRY_DOCS_URL } from './docs.js';
-import { formatDateTime, formatDuration, wholeDays } from './format.js';
+import { dateTimeOfIso, formatDuration, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 import type { NormalizedKey } from '../keys/types.js';
 
@@ -28,9 +28,10 @@ export const expired: Rule = {
   evaluate(key, { now }) {
     if (!isExpired(key, now) || key.expiresTime === null) return null;
     const agoMs = now.getTime() - key.expiresTime.getTime();
+    const expiresTime = key.expiresTime.toISOString();
     return {
-      message: `expired ${formatDuration(agoMs)} ago (${formatDateTime(key.expiresTime)})`,
-      evidence: { expiresTime: key.expiresTime.toISOString(), daysSinceExpiry: wholeDays(agoMs) },
+      message: `expired ${formatDuration(agoMs)} ago (${dateTimeOfIso(expiresTime)})`,
+      evidence: { expiresTime, daysSinceExpiry: wholeDays(agoMs) },
     };
   },
 };

@@ -1,6 +1,6 @@
 import { API_KEYS_PAGE, KEY_EXPIRY_DOCS_URL } from './docs.js';
 import { DAY_MS } from '../clock.js';
-import { formatDateTime, formatDuration, wholeDays } from './format.js';
+import { dateTimeOfIso, formatDuration, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 
 export const meta: RuleMeta = {
@@ -24,10 +24,11 @@ export const expiringSoon: Rule = {
     const remainingMs = key.expiresTime.getTime() - now.getTime();
     if (remainingMs <= 0 || remainingMs > days * DAY_MS) return null;
     const urgent = remainingMs <= urgentDays * DAY_MS;
+    const expiresTime = key.expiresTime.toISOString();
     return {
-      message: `expires in ${formatDuration(remainingMs)} (${formatDateTime(key.expiresTime)})`,
+      message: `expires in ${formatDuration(remainingMs)} (${dateTimeOfIso(expiresTime)})`,
       evidence: {
-        expiresTime: key.expiresTime.toISOString(),
+        expiresTime,
         daysLeft: wholeDays(remainingMs),
         thresholdDays: days,
         urgentDays,

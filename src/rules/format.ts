@@ -11,13 +11,22 @@ const MINUTE_MS = 60_000;
 
 /** `2026-11-28 10:00 UTC` */
 export function formatDateTime(date: Date): string {
-  const iso = date.toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  return dateTimeOfIso(date.toISOString());
 }
 
 /** `2026-07-29` */
 export function formatDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  return dateOfIso(date.toISOString());
+}
+
+/** `formatDateTime` of a date already written by `toISOString` (rules write it for the evidence too). */
+export function dateTimeOfIso(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** `formatDate` of a date already written by `toISOString`. */
+export function dateOfIso(iso: string): string {
+  return iso.slice(0, 10);
 }
 
 /** Whole days in a span, rounded down; used for evidence numbers. */

@@ -1,6 +1,6 @@
 import { API_KEYS_PAGE, KEY_EXPIRY_DOCS_URL } from './docs.js';
 import { DAY_MS } from '../clock.js';
-import { formatDate, wholeDays } from './format.js';
+import { dateOfIso, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 
 export const meta: RuleMeta = {
@@ -24,11 +24,13 @@ export const longLived: Rule = {
     const lifetimeMs = key.expiresTime.getTime() - key.createdAt.getTime();
     if (lifetimeMs <= maxDays * DAY_MS) return null;
     const lifetimeDays = wholeDays(lifetimeMs);
+    const createdAt = key.createdAt.toISOString();
+    const expiresTime = key.expiresTime.toISOString();
     return {
-      message: `valid for ${lifetimeDays} days (created ${formatDate(key.createdAt)}, expires ${formatDate(key.expiresTime)}), longer than the ${maxDays}-day maximum`,
+      message: `valid for ${lifetimeDays} days (created ${dateOfIso(createdAt)}, expires ${dateOfIso(expiresTime)}), longer than the ${maxDays}-day maximum`,
       evidence: {
-        createdAt: key.createdAt.toISOString(),
-        expiresTime: key.expiresTime.toISOString(),
+        createdAt,
+        expiresTime,
         lifetimeDays,
         maxDays,
       },

@@ -1,6 +1,6 @@
 import { API_KEYS_PAGE, KEY_USAGE_DOCS_URL } from './docs.js';
 import { DAY_MS } from '../clock.js';
-import { formatDate, wholeDays } from './format.js';
+import { dateOfIso, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 
 export const meta: RuleMeta = {
@@ -27,9 +27,10 @@ export const neverUsed: Rule = {
     const ageMs = now.getTime() - key.createdAt.getTime();
     if (ageMs <= neverUsedGraceDays * DAY_MS) return null;
     const ageDays = wholeDays(ageMs);
+    const createdAt = key.createdAt.toISOString();
     return {
-      message: `never used since it was created ${ageDays} days ago (${formatDate(key.createdAt)}; grace period ${neverUsedGraceDays} days)`,
-      evidence: { lastUsedAt: null, createdAt: key.createdAt.toISOString(), daysSinceCreation: ageDays, graceDays: neverUsedGraceDays },
+      message: `never used since it was created ${ageDays} days ago (${dateOfIso(createdAt)}; grace period ${neverUsedGraceDays} days)`,
+      evidence: { lastUsedAt: null, createdAt, daysSinceCreation: ageDays, graceDays: neverUsedGraceDays },
     };
   },
 };

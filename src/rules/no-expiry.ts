@@ -1,5 +1,5 @@
 import { API_KEYS_PAGE, KEY_EXPIRY_DOCS_URL } from './docs.js';
-import { formatDate } from './format.js';
+import { dateOfIso } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 
 export const meta: RuleMeta = {
@@ -18,10 +18,11 @@ export const noExpiry: Rule = {
   meta,
   evaluate(key) {
     if (key.expiresTime !== null) return null;
-    const created = key.createdAt === null ? '' : ` (created ${formatDate(key.createdAt)})`;
+    const createdAt = key.createdAt === null ? null : key.createdAt.toISOString();
+    const created = createdAt === null ? '' : ` (created ${dateOfIso(createdAt)})`;
     return {
       message: `never expires${created}; it stays valid until someone deletes it`,
-      evidence: { expiresTime: null, createdAt: key.createdAt?.toISOString() ?? null },
+      evidence: { expiresTime: null, createdAt },
     };
   },
 };

@@ -1,6 +1,6 @@
 import { API_KEYS_PAGE, KEY_USAGE_DOCS_URL } from './docs.js';
 import { DAY_MS } from '../clock.js';
-import { formatDate, wholeDays } from './format.js';
+import { dateOfIso, wholeDays } from './format.js';
 import type { Rule, RuleMeta } from './types.js';
 
 export const meta: RuleMeta = {
@@ -24,9 +24,10 @@ export const unused: Rule = {
     const idleMs = now.getTime() - key.lastUsedAt.getTime();
     if (idleMs <= days * DAY_MS) return null;
     const idleDays = wholeDays(idleMs);
+    const lastUsedAt = key.lastUsedAt.toISOString();
     return {
-      message: `not used for ${idleDays} days (last used ${formatDate(key.lastUsedAt)}; limit ${days} days)`,
-      evidence: { lastUsedAt: key.lastUsedAt.toISOString(), daysSinceLastUse: idleDays, thresholdDays: days },
+      message: `not used for ${idleDays} days (last used ${dateOfIso(lastUsedAt)}; limit ${days} days)`,
+      evidence: { lastUsedAt, daysSinceLastUse: idleDays, thresholdDays: days },
     };
   },
 };
