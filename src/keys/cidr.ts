@@ -62,8 +62,10 @@ export function readCidrEntry(raw: string): CidrEntry | string {
     const address = ipv4Value(addressPart);
     if (address < 0) return 'not an IP address';
     const network = (address & ipv4Mask(prefix)) >>> 0;
-    // `ipv4Value` accepts only the canonical dotted form, so an unmasked address is its own text.
-    return { raw, version, prefix, cidr: `${network === address ? addressPart : formatIPv4(network)}/${prefix}` };
+    // `ipv4Value` and `plainDecimal` accept only canonical text, so an entry
+    // already naming its network is its own canonical form (no new string).
+    if (network === address) return { raw, version, prefix, cidr: slash === -1 ? `${text}/${prefix}` : text };
+    return { raw, version, prefix, cidr: `${formatIPv4(network)}/${prefix}` };
   }
 
   const address = dottedTailToHex(addressPart);

@@ -65,7 +65,8 @@ function readKey(raw: RawPersonalClient, index: number, warnings: KeyWarning[]):
   const lastUsedAt = readDate(raw.lastUsedAt, 'lastUsedAt', credentialId, index, warnings);
   // Wrong-typed fields were dropped and warned about by the shape check; they are only marked here.
   const malformed = raw.malformed?.invalidFields ?? NO_FIELDS;
-  const dates = [createdAt, updatedAt, deletedAt, expiresTime, lastUsedAt];
+  const anyBadDate =
+    createdAt === NOT_A_DATE || updatedAt === NOT_A_DATE || deletedAt === NOT_A_DATE || expiresTime === NOT_A_DATE || lastUsedAt === NOT_A_DATE;
 
   return {
     id: raw.id,
@@ -79,12 +80,20 @@ function readKey(raw: RawPersonalClient, index: number, warnings: KeyWarning[]):
     lastUsedAt: lastUsedAt || null,
     allowSourceCidr: normalizeCidrs(raw.allowSourceCidr, raw.malformed?.nonStringCidrEntries ?? NO_POSITIONS),
     scopedRoles: normalizeRoles(raw.scopedRoles),
-    invalidFields: malformed.length === 0 && !dates.includes(NOT_A_DATE) ? [] : KEY_FIELDS.filter((field, i) => dates[i] === NOT_A_DATE || malformed.includes(field)),
+    invalidFields:
+      malformed.length === 0 && !anyBadDate
+        ? []
+        : listInvalidFields([createdAt, updatedAt, deletedAt, expiresTime, lastUsedAt], malformed),
     owner: null,
   };
 }
 
 const NO_FIELDS: readonly KeyField[] = [];
+
+/** `dates` in the order of `KEY_FIELDS`' date fields. */
+function listInvalidFields(dates: ReadonlyArray<Date | null | typeof NOT_A_DATE>, malformed: readonly KeyField[]): KeyField[] {
+  return KEY_FIELDS.filter((field, i) => dates[i] === NOT_A_DATE || malformed.includes(field));
+}
 const NO_POSITIONS: readonly number[] = [];
 
 /** The date, null when unset, or `NOT_A_DATE` after warning that the text is not a date-time. */
@@ -110,6 +119,12 @@ function readDate(
 /** `nonString`: positions holding the JSON text of a value that was not a string; never parsed. */
 function normalizeCidrs(entries: string[] | null | undefined, nonString: readonly number[]): NormalizedKey['allowSourceCidr'] {
   if (!entries || entries.length === 0) return null;
+  if (entries.length === 1) {
+    // The usual case, kept apart so each list is allocated at its size (a push would reserve room for 16).
+    const entry = entries[0] as string;
+    const parsed = nonString.includes(0) ? null : readCidrEntry(entry);
+    return parsed !== null && typeof parsed !== 'string' ? { valid: [parsed], invalid: [] } : { valid: [], invalid: [entry] };
+  }
   const valid: CidrEntry[] = [];
   const invalid: string[] = [];
   for (let position = 0; position < entries.length; position += 1) {
@@ -124,11 +139,8 @@ function normalizeCidrs(entries: string[] | null | undefined, nonString: readonl
 /** Blank role ids carry no scope, so a list of only blanks is the same as no list. */
 function normalizeRoles(roles: string[] | null | undefined): string[] | null {
   if (!roles) return null;
-  const cleaned: string[] = [];
-  for (const role of roles) {
-    const trimmed = role.trim();
-    if (trimmed !== '') cleaned.push(trimmed);
-  }
+  const trimmed = roles.map((role) => role.trim());
+  const cleaned = trimmed.includes('') ? trimmed.filter((role) => role !== '') : trimmed;
   return cleaned.length === 0 ? null : cleaned;
 }
 

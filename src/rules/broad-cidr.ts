@@ -31,25 +31,35 @@ export const broadCidr: Rule = {
     const { minPrefixV4, minPrefixV6 } = options.broadCidr;
     const { valid } = key.allowSourceCidr;
     if (!mayBeBroad(valid, minPrefixV4, minPrefixV6)) return null;
-    const mapped = new Map(valid.map((entry) => [entry, ipv4MappedPart(entry)] as const));
+    // The IPv6 entries that reach the IPv4-mapped block, with the IPv4 addresses they admit.
+    const mapped = new Map<CidrEntry, { first: bigint; last: bigint }>();
+    for (const entry of valid) {
+      const part = entry.version === 6 && mayStartLow(entry) ? ipv4MappedPart(entry) : null;
+      if (part !== null) mapped.set(entry, part);
+    }
     // A /0 is always broad, even when a minimum of 0 would otherwise allow it.
     const offending = valid.filter(
-      (entry) => entry.prefix === 0 || entry.prefix < (entry.version === 4 ? minPrefixV4 : minPrefixV6) || mapped.get(entry) != null,
+      (entry) => entry.prefix === 0 || entry.prefix < (entry.version === 4 ? minPrefixV4 : minPrefixV6) || mapped.has(entry),
     );
-    const everyV4 = coversAll(
-      valid.flatMap((entry) => (entry.version === 4 ? [entryRange(entry)] : mapped.get(entry) ? [mapped.get(entry) as { first: bigint; last: bigint }] : [])),
-      IPV4_MAX,
-    );
-    const everyV6 = coversAll(valid.filter((entry) => entry.version === 6).map(entryRange), IPV6_MAX);
+    // Ranges that cover a family include one starting at its address 0: only then is the union worth computing.
+    const everyV4 =
+      valid.some((entry) => (entry.version === 4 && firstIPv4(entry) === 0) || mapped.has(entry)) &&
+      coversAll(
+        valid.flatMap((entry) => (entry.version === 4 ? [entryRange(entry)] : mapped.has(entry) ? [mapped.get(entry) as { first: bigint; last: bigint }] : [])),
+        IPV4_MAX,
+      );
+    const everyV6 =
+      valid.some((entry) => entry.version === 6 && mayStartLow(entry) && entryRange(entry).first === 0n) &&
+      coversAll(valid.filter((entry) => entry.version === 6).map(entryRange), IPV6_MAX);
     if (offending.length === 0 && !everyV4 && !everyV6) return null;
     // Said once when no single entry says it already.
     const together = [
-      ...(everyV4 && !offending.some((entry) => (entry.version === 4 && entry.prefix === 0) || mapped.get(entry) != null)
+      ...(everyV4 && !offending.some((entry) => (entry.version === 4 && entry.prefix === 0) || mapped.has(entry))
         ? ['together every IPv4 address']
         : []),
       ...(everyV6 && !offending.some((entry) => entry.version === 6 && entry.prefix === 0) ? ['together every IPv6 address'] : []),
     ];
-    const parts = [...offending.map((entry) => describeRange(entry, minPrefixV4, minPrefixV6, mapped.get(entry) != null)), ...together];
+    const parts = [...offending.map((entry) => describeRange(entry, minPrefixV4, minPrefixV6, mapped.has(entry))), ...together];
     return {
       message: `allows ${parts.join('; ')}`,
       evidence: {
@@ -78,13 +88,24 @@ function mayBeBroad(valid: readonly CidrEntry[], minPrefixV4: number, minPrefixV
   return false;
 }
 
+/** `16,777,216`: what `toLocaleString('en-US')` writes for a whole number, without loading the locale data. */
+function groupThousands(value: number): string {
+  const digits = String(value);
+  let grouped = '';
+  for (let i = 0; i < digits.length; i += 1) {
+    if (i > 0 && (digits.length - i) % 3 === 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return grouped;
+}
+
 /** `0.0.0.0/0, every IPv4 address` or `10.0.0.0/8 (16,777,216 addresses; minimum /16)` */
 function describeRange(entry: CidrEntry, minPrefixV4: number, minPrefixV6: number, holdsIPv4Mapped: boolean): string {
   const family = entry.version === 4 ? 'IPv4' : 'IPv6';
   if (entry.prefix === 0) return `${entry.cidr}, every ${family} address`;
   if (holdsIPv4Mapped) return `${entry.cidr}, which holds ::ffff:0:0/96: every IPv4 address (IPv4-mapped)`;
   const hostBits = (entry.version === 4 ? 32 : 128) - entry.prefix;
-  const size = hostBits <= 32 ? (2 ** hostBits).toLocaleString('en-US') : `2^${hostBits}`;
+  const size = hostBits <= 32 ? groupThousands(2 ** hostBits) : `2^${hostBits}`;
   const minimum = entry.version === 4 ? minPrefixV4 : minPrefixV6;
   return `${entry.cidr} (${size} ${family} addresses; minimum prefix /${minimum})`;
 }
