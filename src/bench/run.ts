@@ -2,7 +2,9 @@
  * `npm run bench`: measures what a large tenant costs. Speed and memory
  * live here, not in timed test assertions.
  *
- *   1. normalise + evaluate N synthetic keys (pure CPU; the rules engine)
+ *   1. normalise + evaluate N synthetic keys (pure CPU; the rules engine), in
+ *      one call each and page by page (N / 50 calls of 50 keys, as the
+ *      streaming audit calls it)
  *   2. list M keys from the local C1 simulator over real HTTP (pagination, JSON, validation)
  *   3. a whole audit (list, evaluate, state, report) of M keys
  *   4. rendering that audit's report in each format, as a ratio to JSON
@@ -39,6 +41,7 @@ import type { AuditReport } from '../report/types.js';
 import { Secret } from '../secret.js';
 import { evaluateKeys } from '../rules/evaluate.js';
 import { RULES } from '../rules/index.js';
+import type { Finding } from '../rules/types.js';
 import { generateCredential, startSimulator } from '../simulator/index.js';
 import { measureIoFloor, type IoFloorResult } from './io-floor.js';
 import { formatStartupRow, measureStartup } from './startup.js';
@@ -59,6 +62,8 @@ const HUGE_KEYS = Number(process.env.BENCH_HUGE_KEYS ?? 100_000);
 const HUGE_ROUNDS = Number(process.env.BENCH_HUGE_ROUNDS ?? 1);
 const HUGE_LATENCY_MS = Number(process.env.BENCH_HUGE_LATENCY_MS ?? 0);
 const LIST_PAGE = Number(process.env.BENCH_LIST_PAGE ?? 50);
+/** Keys per call in the engine's page-by-page row. */
+const ENGINE_PAGE = 50;
 
 /** One row of the closing table: what, measured vs reference, the ratio and the goal. */
 interface GoalRow {
@@ -226,6 +231,10 @@ async function main(): Promise<void> {
   );
   engineMs += performance.now() - engineStart;
   const engineRate = (ENGINE_KEYS / engineMs) * 1000;
+  const pagedStart = performance.now();
+  const { pages: enginePages } = await measure(`normalise + evaluate, pages of ${ENGINE_PAGE}`, ENGINE_KEYS, () => evaluatePages(raws, now, config.rules));
+  const pagedMs = performance.now() - pagedStart;
+  const pagedRate = (ENGINE_KEYS / pagedMs) * 1000;
 
   const credential = generateCredential(DEMO_TENANT, 'bench');
   const simulator = await startSimulator({
@@ -310,17 +319,33 @@ async function main(): Promise<void> {
   });
   goals.push({
     what: 'normalise + evaluate',
-    measured: `${engineRate.toFixed(0)} keys/s`,
-    reference: `${ENGINE_KEYS} keys in ${engineMs.toFixed(0)} ms`,
+    measured: `${engineRate.toFixed(0)} keys/s in one call; ${pagedRate.toFixed(0)} keys/s in ${enginePages} calls of ${ENGINE_PAGE}`,
+    reference: `${ENGINE_KEYS} keys in ${engineMs.toFixed(0)} ms; in ${pagedMs.toFixed(0)} ms`,
     ratio: '—',
     goal: '≥ 100000 keys/s',
-    met: engineRate >= 100_000,
+    met: engineRate >= 100_000 && pagedRate >= 100_000,
   });
 
   console.log(`\n## goals (${cpus().length} cores, node ${process.version}; load average 1/5/15 min: ${loadAtStart} at start, ${loadAverage()} at end)\n`);
   console.log('| what | measured | reference | ratio | goal | met |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const row of goals) console.log(`| ${row.what} | ${row.measured} | ${row.reference} | ${row.ratio} | ${row.goal} | ${row.met ? 'yes' : 'no'} |`);
+}
+
+/**
+ * The engine as the streaming audit drives it: each page normalised and
+ * evaluated by its own calls, so per-call set-up counts; the findings are
+ * kept (the report needs them), the keys are not.
+ */
+function evaluatePages(raws: readonly RawPersonalClient[], now: Date, rules: Awaited<ReturnType<typeof loadConfig>>['rules']): { pages: number; findings: Finding[] } {
+  const findings: Finding[] = [];
+  let pages = 0;
+  for (let start = 0; start < raws.length; start += ENGINE_PAGE) {
+    const page = normalizeKeys(raws.slice(start, start + ENGINE_PAGE), now);
+    for (const finding of evaluateKeys(page.active, { now, rules, roles: new Map(), suppressions: [] }).findings) findings.push(finding);
+    pages += 1;
+  }
+  return { pages, findings };
 }
 
 function printIoFloor(result: IoFloorResult, rounds: number): void {
