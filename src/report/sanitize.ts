@@ -27,6 +27,8 @@ export function toSafeLine(value: string, maxLength: number = DEFAULT_MAX_LENGTH
 }
 
 export function truncate(value: string, maxLength: number): string {
+  // Never more code points than UTF-16 units: a short value needs no counting (the common case, for every cell of a report).
+  if (value.length <= maxLength) return value;
   const codePoints = Array.from(value);
   if (codePoints.length <= maxLength) return value;
   return `${codePoints.slice(0, maxLength).join('').trimEnd()}…`;
@@ -42,5 +44,8 @@ const HTML_ESCAPES: Record<string, string> = {
 
 /** Escapes the five characters that matter in HTML text and attribute values. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char) : value;
 }
+
+/** Not global: `test` on a global regex would carry `lastIndex` from one call to the next. */
+const NEEDS_ESCAPE = /[&<>"']/;
