@@ -148,9 +148,20 @@ export function evaluationCoverage(
  * message, so the lifecycle can tell new findings from known ones.
  */
 export function fingerprint(ruleId: string, credentialId: string): string {
-  // `hash` is `createHash(…).update(…).digest(…)` in one call, without the Hash object.
-  return hash('sha256', `${ruleId}\0${credentialId}`, 'hex').slice(0, FINGERPRINT_LENGTH);
+  // `hash` is `createHash(…).update(…).digest(…)` in one call, without the Hash object. The hex
+  // digits are built as a string of their own: a slice of the whole hex digest would keep all
+  // 64 characters alive for as long as the finding and its state entry live.
+  const digest = hash('sha256', `${ruleId}\0${credentialId}`, 'binary');
+  const codes = new Array<number>(FINGERPRINT_LENGTH);
+  for (let i = 0; i < FINGERPRINT_LENGTH / 2; i += 1) {
+    const byte = digest.charCodeAt(i);
+    codes[2 * i] = HEX_CODES[byte >> 4]!;
+    codes[2 * i + 1] = HEX_CODES[byte & 15]!;
+  }
+  return String.fromCharCode(...codes);
 }
+
+const HEX_CODES = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
 
 /** Configured severity (else the rule's default), raised to `escalateTo` when that is higher. */
 export function effectiveSeverity(meta: RuleMeta, rules: AppConfig['rules'], escalateTo?: Severity): Severity {
