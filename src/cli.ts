@@ -29,7 +29,13 @@ if (argv.length === 1 && argv[0] === '--version') {
   const { TOOL_NAME, TOOL_VERSION } = await import('./version.js');
   process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`);
 } else {
-  const [{ systemClock }, { printLine }, { main }] = await Promise.all([import('./clock.js'), import('./cli/io.js'), import('./cli/main.js')]);
+  const [{ systemClock }, { printLine }, { main }, { limitHeapGrowth }] = await Promise.all([
+    import('./clock.js'),
+    import('./cli/io.js'),
+    import('./cli/main.js'),
+    import('./runtime/heap-growth.js'),
+  ]);
+  limitHeapGrowth();
   warningsAsLogLines(systemClock, printLine);
   process.exitCode = await main(argv, {
     env: process.env,

@@ -113,19 +113,18 @@ export class KeyScan {
     }
 
     // In place, like the keys': the findings were made by this scan and nobody else holds them yet.
-    const ownerById = new Map(clients.map((client) => [client.id, client.owner]));
-    for (const finding of this.#findings) finding.owner = ownerById.get(finding.credentialId) ?? null;
-    for (const finding of this.#suppressed) finding.owner = ownerById.get(finding.credentialId) ?? null;
+    const clientById = new Map(clients.map((client) => [client.id, client]));
+    for (const finding of this.#suppressed) finding.owner = clientById.get(finding.credentialId)?.owner ?? null;
     const findings = this.#findings.sort(compareFindings);
     const suppressed = this.#suppressed.sort(compareFindings);
-
-    const fired = new Map<string, string[]>();
+    // Each key lists the rules that fired for it in the order of the findings.
     for (const finding of findings) {
-      const ruleIds = fired.get(finding.credentialId);
-      if (ruleIds === undefined) fired.set(finding.credentialId, [finding.ruleId]);
-      else ruleIds.push(finding.ruleId);
+      const client = clientById.get(finding.credentialId);
+      finding.owner = client?.owner ?? null;
+      if (client === undefined) continue;
+      if (client.findings === NONE) client.findings = [finding.ruleId];
+      else client.findings.push(finding.ruleId);
     }
-    for (const client of clients) client.findings = fired.get(client.id) ?? NONE;
 
     return { clients, findings, suppressed, deletedCount: this.#deletedCount, warnings: [...this.#warnings, ...ownerWarnings] };
   }
