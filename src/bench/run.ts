@@ -234,6 +234,18 @@ async function main(): Promise<void> {
   const config = await loadConfig({ configPath: null, env: {}, cwd: process.cwd() });
   const goals: GoalRow[] = [];
   const loadAtStart = loadAverage();
+  // The engine as the audit drives it, a page at a time: median of three rounds after one to warm up.
+  evaluatePages(raws, now, config.rules);
+  const pagedRounds: number[] = [];
+  let enginePages = 0;
+  for (let round = 0; round < 3; round += 1) {
+    const pagedStart = performance.now();
+    ({ pages: enginePages } = await measure(`normalise + evaluate, pages of ${ENGINE_PAGE}`, ENGINE_KEYS, () => evaluatePages(raws, now, config.rules)));
+    pagedRounds.push(performance.now() - pagedStart);
+  }
+  const pagedMs = [...pagedRounds].sort((a, b) => a - b)[1]!;
+  const pagedRate = (ENGINE_KEYS / pagedMs) * 1000;
+  // And in one call over every key, holding them all, as the audit did before it streamed.
   let engineStart = performance.now();
   const normalized = await measure('normalise', ENGINE_KEYS, () => normalizeKeys(raws, now));
   let engineMs = performance.now() - engineStart;
@@ -244,10 +256,6 @@ async function main(): Promise<void> {
   );
   engineMs += performance.now() - engineStart;
   const engineRate = (ENGINE_KEYS / engineMs) * 1000;
-  const pagedStart = performance.now();
-  const { pages: enginePages } = await measure(`normalise + evaluate, pages of ${ENGINE_PAGE}`, ENGINE_KEYS, () => evaluatePages(raws, now, config.rules));
-  const pagedMs = performance.now() - pagedStart;
-  const pagedRate = (ENGINE_KEYS / pagedMs) * 1000;
 
   const credential = generateCredential(DEMO_TENANT, 'bench');
   const simulator = await startSimulator({
@@ -335,12 +343,12 @@ async function main(): Promise<void> {
     met: huge.failure === null && huge.auditPeakRss <= 300e6 && huge.ratio <= 3,
   });
   goals.push({
-    what: 'normalise + evaluate',
-    measured: `${engineRate.toFixed(0)} keys/s in one call; ${pagedRate.toFixed(0)} keys/s in ${enginePages} calls of ${ENGINE_PAGE}`,
-    reference: `${ENGINE_KEYS} keys in ${engineMs.toFixed(0)} ms; in ${pagedMs.toFixed(0)} ms`,
+    what: `normalise + evaluate, as the audit runs it (${enginePages} pages of ${ENGINE_PAGE}, median of 3)`,
+    measured: `${pagedRate.toFixed(0)} keys/s`,
+    reference: `${ENGINE_KEYS} keys in ${pagedMs.toFixed(0)} ms (in one call over all keys held at once: ${engineRate.toFixed(0)} keys/s)`,
     ratio: '—',
     goal: '≥ 100000 keys/s',
-    met: engineRate >= 100_000 && pagedRate >= 100_000,
+    met: pagedRate >= 100_000,
   });
 
   if (TEST_SUITE) {
