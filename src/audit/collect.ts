@@ -97,7 +97,11 @@ export async function collectFromC1(
     const caller: Promise<CallerLookup | null> =
       scope === 'self'
         ? callerUserId(client).then((who) => {
-            if (who.ok && who.userId !== null) lookup.add([who.userId]);
+            // Every key is the caller's: their owner is the one lookup there is to make.
+            if (who.ok && who.userId !== null) {
+              lookup.add([who.userId]);
+              lookup.flush();
+            }
             return who;
           })
         : Promise.resolve(null);

@@ -7,20 +7,14 @@ import { EXIT, HygieneError, type ExitCode } from '../errors.js';
 import { acquireRunLock, type RunLock } from '../lock/run-lock.js';
 import { loadState, type LifecycleState } from '../lifecycle/state.js';
 import { EMAIL_CHANNEL_ID } from '../lifecycle/state-shape.js';
-import { renderDeliveries } from '../channels/dispatch.js';
-import { smtpUrlSecrets } from '../alerts/transport.js';
-import { httpChannelSecrets } from '../channels/http-channels.js';
-import { buildChannels, closeChannels } from '../channels/registry.js';
 import { suppressionWarnings } from '../lifecycle/suppressions.js';
 import { trackFindings } from '../lifecycle/track.js';
 import type { Logger } from '../logger.js';
-import { renderSummary } from '../report/summary.js';
 import type { AuditReport } from '../report/types.js';
-import { writeReport, type WrittenReport } from '../report/write.js';
+import type { WrittenReport } from '../report/write.js';
 import { evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
 import { redactSecrets } from '../redact.js';
 import { isAtLeast, type Severity } from '../severity.js';
-import { alertAndRecord, noticeFailure, previewAlerts, safeError } from './alerting.js';
 import { buildReport } from './build-report.js';
 import { collectFromC1 } from './collect.js';
 import { KeyScan } from './scan.js';
@@ -47,16 +41,55 @@ export interface AuditDependencies {
 }
 
 /**
+ * The stages after the listing (report files, channels, alerts, the summary)
+ * and the error handling of a failed run. Their modules are loaded when an
+ * audit starts, in the background: they compile while the listing waits on
+ * the network instead of before its first request.
+ */
+function loadLaterStages() {
+  return Promise.all([
+    import('../report/write.js'),
+    import('../channels/registry.js'),
+    import('./alerting.js'),
+    import('../report/summary.js'),
+    import('../channels/dispatch.js'),
+    import('../alerts/transport.js'),
+    import('../channels/http-channels.js'),
+  ]).then(([write, registry, alerting, summary, dispatch, transport, httpChannels]) => ({
+    writeReport: write.writeReport,
+    buildChannels: registry.buildChannels,
+    closeChannels: registry.closeChannels,
+    alertAndRecord: alerting.alertAndRecord,
+    noticeFailure: alerting.noticeFailure,
+    previewAlerts: alerting.previewAlerts,
+    safeError: alerting.safeError,
+    renderSummary: summary.renderSummary,
+    renderDeliveries: dispatch.renderDeliveries,
+    smtpUrlSecrets: transport.smtpUrlSecrets,
+    httpChannelSecrets: httpChannels.httpChannelSecrets,
+  }));
+}
+
+let laterStagesLoading: ReturnType<typeof loadLaterStages> | null = null;
+function laterStages(): ReturnType<typeof loadLaterStages> {
+  laterStagesLoading ??= loadLaterStages();
+  return laterStagesLoading;
+}
+
+/**
  * One audit: fetch → normalise → evaluate → lifecycle → report → alert.
  * Never throws; every ending is an outcome with the contract's exit code.
  */
 export async function runAudit(request: AuditRequest, deps: AuditDependencies): Promise<AuditOutcome> {
+  // Observed here, awaited where a later stage is needed (a failed load throws there).
+  laterStages().catch(() => undefined);
   // A dry run writes nothing and sends nothing, so it cannot race a real run: it needs no lock.
   if (request.dryRun) return runAuditUnlocked(request, deps);
   let lock: RunLock | null;
   try {
     lock = await acquireRunLock(request.config.state.dir, { command: request.lockAs ?? 'audit' });
   } catch (err) {
+    const { safeError } = await laterStages();
     if (err instanceof HygieneError && err.code === 'STATE_WRITE_FAILED') {
       // The state directory is unusable, so this run cannot record an alert and
       // therefore sends none (the state is saved before sending): without a lock
@@ -93,6 +126,7 @@ async function runAuditUnlocked(request: AuditRequest, deps: AuditDependencies):
     return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
   }
 
+  const { buildChannels, closeChannels, previewAlerts, writeReport, alertAndRecord, renderSummary, renderDeliveries } = await laterStages();
   // Channels are built from the report (each owner's findings); routing problems become report warnings.
   const channels = buildChannels({ config, logger, report, dryRun: request.dryRun });
   if (channels.warnings.length > 0) report = { ...report, warnings: [...report.warnings, ...channels.warnings] };
@@ -217,7 +251,12 @@ async function failed(
   const exitCode = err instanceof HygieneError ? err.exitCode : EXIT.auditFailed;
   // C1's client blanks its own credentials; an echo of a Slack or webhook credential from any peer is blanked here,
   // before the message reaches the log, the state's failure record, every channel's notice and the caller.
-  const error = withoutChannelSecrets(err instanceof Error ? err : new Error(String(err)), request.config);
+  const { safeError, noticeFailure, httpChannelSecrets, smtpUrlSecrets } = await laterStages();
+  const secrets = (): string[] => {
+    const smtpUrl = request.config.alerts.email.smtpUrl?.reveal();
+    return [...httpChannelSecrets(request.config), ...(smtpUrl ? smtpUrlSecrets(smtpUrl) : [])];
+  };
+  const error = withoutChannelSecrets(err instanceof Error ? err : new Error(String(err)), secrets());
   context.logger.error({ error: safeError(error) }, 'audit failed');
   // A configuration problem is the operator's to fix now, not a streak to be mailed about.
   if (exitCode === EXIT.auditFailed && !request.dryRun) {
@@ -230,10 +269,9 @@ async function failed(
   return outcome(exitCode, null, null, error, context.startedAt, context.clock());
 }
 
-/** An audit's error as every alert channel may show it: no channel's credentials in it, whoever echoed them. */
-function withoutChannelSecrets(error: Error, config: AppConfig): Error {
-  const smtpUrl = config.alerts.email.smtpUrl?.reveal();
-  const message = redactSecrets(error.message, [...httpChannelSecrets(config), ...(smtpUrl ? smtpUrlSecrets(smtpUrl) : [])]);
+/** An audit's error as every alert channel may show it: none of these channel credentials in it, whoever echoed them. */
+function withoutChannelSecrets(error: Error, secrets: readonly string[]): Error {
+  const message = redactSecrets(error.message, secrets);
   if (message === error.message) return error;
   // The cause is left behind: it may carry the same text.
   return error instanceof HygieneError ? new HygieneError(error.code, message, { details: error.details }) : new Error(message);

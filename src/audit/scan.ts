@@ -177,6 +177,7 @@ const NONE: string[] = Object.freeze([]) as unknown as string[];
 /**
  * The key again, from what the report kept of it, for the rules that judge
  * owners. Only `FIELDS_KEPT_FOR_OWNER_RULES` are real; the others are unset.
+ * Dates are read back only if a rule asks for them.
  */
 export function keyAsListed(client: ReportClient): NormalizedKey {
   return {
@@ -184,11 +185,17 @@ export function keyAsListed(client: ReportClient): NormalizedKey {
     clientId: client.clientId,
     displayName: client.displayName,
     userId: client.userId,
-    createdAt: dateOrNull(client.createdAt),
+    get createdAt() {
+      return dateOrNull(client.createdAt);
+    },
     updatedAt: null,
     deletedAt: null,
-    expiresTime: dateOrNull(client.expiresTime),
-    lastUsedAt: dateOrNull(client.lastUsedAt),
+    get expiresTime() {
+      return dateOrNull(client.expiresTime);
+    },
+    get lastUsedAt() {
+      return dateOrNull(client.lastUsedAt);
+    },
     allowSourceCidr: null,
     scopedRoles: client.scopedRoles.length === 0 ? null : client.scopedRoles,
     invalidFields: client.invalidFields as NormalizedKey['invalidFields'],

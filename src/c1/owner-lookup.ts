@@ -73,6 +73,17 @@ export class OwnerLookup {
     this.#pump();
   }
 
+  /**
+   * Sends the ids not yet in a batch now, as a batch of their own, instead of
+   * waiting for it to fill: for ids that are all there will be (the caller's
+   * own in self scope), so the answer is there before the listing ends.
+   */
+  flush(): void {
+    if (this.#stopped || this.#pending.length === 0) return;
+    this.#enqueue();
+    this.#pump();
+  }
+
   /** Sends what is left and waits for every batch; never rejects. */
   async finish(): Promise<OwnerLookupResult> {
     if (!this.#stopped && this.#pending.length > 0) this.#enqueue();

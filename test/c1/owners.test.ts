@@ -105,6 +105,20 @@ describe('owner lookup over POST /api/v1/search/users', () => {
     expect(rig.sim.requestsTo('search_users')).toHaveLength(2);
   });
 
+  test('flush sends the ids waiting for a full batch at once, as a batch of their own; later ids make the next batch', async () => {
+    const ids = userIds(5);
+    rig = await startRig({ users: enabledUsers(ids) });
+    const lookup = lookupFor(rig.client());
+    lookup.add(ids.slice(0, 2));
+    expect(rig.sim.requestsTo('search_users')).toEqual([]);
+    lookup.flush();
+    lookup.flush();
+    lookup.add([ids[0]!, ...ids.slice(2)]);
+    const result = await lookup.finish();
+    expect(result).toMatchObject({ ok: true, requested: 5, batches: 2 });
+    expect(userSearches().map((body) => body.refs.map((ref) => ref.id))).toEqual([ids.slice(0, 2), ids.slice(2)]);
+  });
+
   test('a stopped lookup sends nothing more', async () => {
     rig = await startRig();
     const lookup = lookupFor(rig.client());

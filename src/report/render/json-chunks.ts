@@ -41,7 +41,9 @@ function* serialize(value: unknown, toJsonApplied: boolean, depth: number, level
     yield* objectChunks(value, depth, levels, prefix);
     return true;
   }
-  yield prefix + stringifyAt(value, toJsonApplied, depth);
+  // Two pieces, not `prefix + text`: the writer encodes a slice as it is, a joined string would be copied first.
+  if (prefix !== '') yield prefix;
+  yield stringifyAt(value, toJsonApplied, depth);
   return true;
 }
 
