@@ -177,30 +177,50 @@ const NONE: string[] = Object.freeze([]) as unknown as string[];
 /**
  * The key again, from what the report kept of it, for the rules that judge
  * owners. Only `FIELDS_KEPT_FOR_OWNER_RULES` are real; the others are unset.
- * Dates are read back only if a rule asks for them.
  */
 export function keyAsListed(client: ReportClient): NormalizedKey {
-  return {
-    id: client.id,
-    clientId: client.clientId,
-    displayName: client.displayName,
-    userId: client.userId,
-    get createdAt() {
-      return dateOrNull(client.createdAt);
-    },
-    updatedAt: null,
-    deletedAt: null,
-    get expiresTime() {
-      return dateOrNull(client.expiresTime);
-    },
-    get lastUsedAt() {
-      return dateOrNull(client.lastUsedAt);
-    },
-    allowSourceCidr: null,
-    scopedRoles: client.scopedRoles.length === 0 ? null : client.scopedRoles,
-    invalidFields: client.invalidFields as NormalizedKey['invalidFields'],
-    owner: client.owner,
-  };
+  return new ListedKey(client);
+}
+
+/** Dates are read back only when a rule asks for them, once each. */
+class ListedKey implements NormalizedKey {
+  readonly id: string;
+  readonly clientId: string;
+  readonly displayName: string;
+  readonly userId: string | null;
+  readonly updatedAt = null;
+  readonly deletedAt = null;
+  readonly allowSourceCidr = null;
+  readonly scopedRoles: string[] | null;
+  readonly invalidFields: NormalizedKey['invalidFields'];
+  readonly owner: NormalizedKey['owner'];
+  readonly #client: ReportClient;
+  #expiresTime: Date | null | undefined;
+
+  constructor(client: ReportClient) {
+    this.#client = client;
+    this.id = client.id;
+    this.clientId = client.clientId;
+    this.displayName = client.displayName;
+    this.userId = client.userId;
+    this.scopedRoles = client.scopedRoles.length === 0 ? null : client.scopedRoles;
+    this.invalidFields = client.invalidFields as NormalizedKey['invalidFields'];
+    this.owner = client.owner;
+  }
+
+  get createdAt(): Date | null {
+    return dateOrNull(this.#client.createdAt);
+  }
+
+  get expiresTime(): Date | null {
+    // Read twice per key (the engine's "expired?" and the rule's own).
+    if (this.#expiresTime === undefined) this.#expiresTime = dateOrNull(this.#client.expiresTime);
+    return this.#expiresTime;
+  }
+
+  get lastUsedAt(): Date | null {
+    return dateOrNull(this.#client.lastUsedAt);
+  }
 }
 
 function dateOrNull(iso: string | null): Date | null {

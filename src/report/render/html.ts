@@ -311,6 +311,9 @@ function soonList(model: Model): string {
 }
 
 function keySection(report: AuditReport, model: Model): Iterable<string> {
+  const asOfTime = Date.parse(report.asOf);
+  // A rule's title, advice and link are the same text on every key it fired for: made safe once per page.
+  const ruleTexts: RuleTexts = { title: new Map(), advice: new Map(), link: new Map() };
   const head = ['<section aria-labelledby="keys-h">', `<h2 id="keys-h">Keys with findings <span class="n">(${model.keys.length})</span></h2>`];
   if (model.keys.length === 0) {
     return [[...head, `<p class="empty">No open findings: all ${report.summary.clientsScanned} scanned keys are clean.</p>`, '</section>'].join('\n')];
@@ -321,7 +324,7 @@ function keySection(report: AuditReport, model: Model): Iterable<string> {
       filterForm(report, model),
       '<p class="empty" id="no-match" hidden>No key matches these filters.</p>',
       '<div class="keys">',
-      each(model.keys, (key) => keyRow(key, report.asOf), '\n'),
+      each(model.keys, (key) => keyRow(key, asOfTime, ruleTexts), '\n'),
       '</div>',
       '</section>',
     ],
@@ -368,13 +371,13 @@ function filterForm(report: AuditReport, model: Model): Iterable<string> {
   );
 }
 
-function keyRow(key: KeyView, asOf: string): string {
+function keyRow(key: KeyView, asOfTime: number, ruleTexts: RuleTexts): string {
   const worst = key.worst ?? 'info';
   const findings = key.findings.map((finding) => {
-    const isNew = Date.parse(finding.firstSeenAt) === Date.parse(asOf);
+    const isNew = Date.parse(finding.firstSeenAt) === asOfTime;
     return (
       `<li class="finding" data-severity="${finding.severity}" data-rule="${escapeHtml(finding.ruleId)}">` +
-      `<span class="sev sev-${finding.severity}">${finding.severity}</span> <span class="title">${text(finding.title, 120)}</span>` +
+      `<span class="sev sev-${finding.severity}">${finding.severity}</span> <span class="title">${remembered(ruleTexts.title, finding.title, () => text(finding.title, 120))}</span>` +
       (isNew ? '<span class="tag">new</span>' : '') +
       `<span class="msg">${text(finding.message, 600)}</span></li>`
     );
@@ -388,27 +391,43 @@ function keyRow(key: KeyView, asOf: string): string {
     '</div>',
     '<div class="key-body">',
     `<div><h4>Findings</h4><ul class="findings">${findings.join('')}</ul></div>`,
-    `<div><h4>What to do</h4><ul class="advice">${advice(key.findings)}</ul></div>`,
+    `<div><h4>What to do</h4><ul class="advice">${advice(key.findings, ruleTexts)}</ul></div>`,
     '</div>',
     '</article>',
   ].join('');
 }
 
 /** Each distinct remediation once, worst finding first, with its documentation link. */
-function advice(findings: readonly Finding[]): string {
+function advice(findings: readonly Finding[], ruleTexts: RuleTexts): string {
   const seen = new Set<string>();
   const items: string[] = [];
   for (const finding of findings) {
     if (seen.has(finding.remediation)) continue;
     seen.add(finding.remediation);
-    const link = safeHttpsUrl(finding.reference);
-    items.push(
-      `<li>${text(finding.remediation, 1000)}` +
-        (link ? ` <a href="${escapeHtml(link)}" rel="noopener noreferrer" target="_blank">C1 docs</a>` : '') +
-        '</li>',
-    );
+    const link = remembered(ruleTexts.link, finding.reference, () => {
+      const url = safeHttpsUrl(finding.reference);
+      return url ? ` <a href="${escapeHtml(url)}" rel="noopener noreferrer" target="_blank">C1 docs</a>` : '';
+    });
+    items.push(`<li>${remembered(ruleTexts.advice, finding.remediation, () => text(finding.remediation, 1000))}${link}</li>`);
   }
   return items.join('');
+}
+
+/** Rule texts made safe for the page, by the text they were made from. */
+interface RuleTexts {
+  title: Map<string, string>;
+  advice: Map<string, string>;
+  link: Map<string, string>;
+}
+
+/** `make()` for this text, made once per page: the same rule text recurs on every key it fired for. */
+function remembered(memo: Map<string, string>, value: string, make: () => string): string {
+  let made = memo.get(value);
+  if (made === undefined) {
+    made = make();
+    memo.set(value, made);
+  }
+  return made;
 }
 
 function ownerHtml(key: KeyView): string {
