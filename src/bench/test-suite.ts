@@ -6,8 +6,7 @@
  * needs the repository checkout, not just `dist/`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -17,25 +16,21 @@ export interface TestSuiteRun {
   failed: number;
 }
 
+/** Where the project's vitest configuration has the JSON reporter write its results (as `npm test` does). */
+const RESULTS = join('test-results', 'results.json');
+
 export async function measureTestSuite(cwd: string): Promise<TestSuiteRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'c1-hygiene-bench-tests-'));
-  const results = join(dir, 'results.json');
-  try {
-    const start = performance.now();
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${results}`], {
-        cwd,
-        env: { ...process.env, CI: 'true' },
-        stdio: ['ignore', 'ignore', 'ignore'],
-      });
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    const ms = performance.now() - start;
-    const counts = JSON.parse(await readFile(results, 'utf8')) as { numPassedTests: number; numFailedTests: number };
-    if (code !== 0 && counts.numFailedTests === 0) throw new Error(`the test suite exited ${code} without failed tests`);
-    return { ms, passed: counts.numPassedTests, failed: counts.numFailedTests };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const startedAt = Date.now();
+  const start = performance.now();
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run'], { cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'ignore'] });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const ms = performance.now() - start;
+  const path = join(cwd, RESULTS);
+  if ((await stat(path)).mtimeMs < startedAt) throw new Error(`the test suite exited ${code} without writing ${RESULTS}`);
+  const counts = JSON.parse(await readFile(path, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+  if (code !== 0 && counts.numFailedTests === 0) throw new Error(`the test suite exited ${code} without failed tests`);
+  return { ms, passed: counts.numPassedTests, failed: counts.numFailedTests };
 }
