@@ -1,6 +1,6 @@
 import type { AppConfig, Suppression } from '../config/types.js';
 import { normalizeKey } from '../keys/normalize.js';
-import type { KeyWarning, NormalizedKey, RawPersonalClient } from '../keys/types.js';
+import type { KeyWarning, NormalizedKey, Owner, RawPersonalClient } from '../keys/types.js';
 import type { ReportClient } from '../report/types.js';
 import { compareFindings, evaluateKeys } from '../rules/evaluate.js';
 import { RULES } from '../rules/index.js';
@@ -45,7 +45,7 @@ export interface ScanSettings {
 
 /** What the owner lookup of the source stage found. */
 export interface OwnerResolution {
-  owners: ReadonlyMap<string, import('../keys/types.js').Owner>;
+  owners: ReadonlyMap<string, Owner>;
   ownersResolved: boolean;
   scope: 'self' | 'tenant';
 }
@@ -58,7 +58,7 @@ export interface ScanResult {
   suppressed: SuppressedFinding[];
   /** Keys listed as deleted at or before `now`: counted, not scanned. */
   deletedCount: number;
-  /** Data warnings of normalisation (in key order), then of the owner attachment. */
+  /** Data warnings of normalisation (in key order), then about owners that stayed unknown. */
   warnings: KeyWarning[];
 }
 
