@@ -163,9 +163,9 @@ export async function collectFromC1(
 }
 
 /**
- * Resolves after the I/O callbacks already queued, among them the request for
- * the next page (the HTTP client sends from a `setImmediate`): judging a page
- * then overlaps the wait for the next one instead of delaying its request.
+ * Resolves after the callbacks already queued, among them those that send the
+ * request for the next page: judging a page then overlaps the wait for the
+ * next one instead of delaying its request.
  */
 function afterPendingIo<T>(value: T): Promise<T> {
   return new Promise((resolve) => setImmediate(resolve, value));

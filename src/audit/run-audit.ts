@@ -252,11 +252,9 @@ async function failed(
   // C1's client blanks its own credentials; an echo of a Slack or webhook credential from any peer is blanked here,
   // before the message reaches the log, the state's failure record, every channel's notice and the caller.
   const { safeError, noticeFailure, httpChannelSecrets, smtpUrlSecrets } = await laterStages();
-  const secrets = (): string[] => {
-    const smtpUrl = request.config.alerts.email.smtpUrl?.reveal();
-    return [...httpChannelSecrets(request.config), ...(smtpUrl ? smtpUrlSecrets(smtpUrl) : [])];
-  };
-  const error = withoutChannelSecrets(err instanceof Error ? err : new Error(String(err)), secrets());
+  const smtpUrl = request.config.alerts.email.smtpUrl?.reveal();
+  const secrets = [...httpChannelSecrets(request.config), ...(smtpUrl ? smtpUrlSecrets(smtpUrl) : [])];
+  const error = withoutChannelSecrets(err instanceof Error ? err : new Error(String(err)), secrets);
   context.logger.error({ error: safeError(error) }, 'audit failed');
   // A configuration problem is the operator's to fix now, not a streak to be mailed about.
   if (exitCode === EXIT.auditFailed && !request.dryRun) {
