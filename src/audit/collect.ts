@@ -38,9 +38,10 @@ export interface ListingContext {
 /**
  * Takes one page of keys (owners not yet known) as the listing goes. Pages
  * arrive in API order, one at a time, each only after the previous one was
- * taken.
+ * taken (a returned promise settled): a consumer may wait for its own code
+ * to load before judging the first page.
  */
-export type PageConsumer = (keys: readonly RawPersonalClient[], context: ListingContext) => void;
+export type PageConsumer = (keys: readonly RawPersonalClient[], context: ListingContext) => void | Promise<void>;
 
 /** User lookups in flight at once: enough to hide their latency behind the listing, few enough to be polite. */
 const OWNER_LOOKUP_CONCURRENCY = 4;

@@ -4,20 +4,14 @@ import type { Clock } from '../clock.js';
 import { requireCredentials } from '../config/load.js';
 import type { AppConfig } from '../config/types.js';
 import { EXIT, HygieneError, type ExitCode } from '../errors.js';
+import type { LifecycleState, StateFileRead } from '../lifecycle/state.js';
 import { acquireRunLock, type RunLock } from '../lock/run-lock.js';
-import { loadState, type LifecycleState } from '../lifecycle/state.js';
-import { EMAIL_CHANNEL_ID } from '../lifecycle/state-shape.js';
-import { suppressionWarnings } from '../lifecycle/suppressions.js';
-import { trackFindings } from '../lifecycle/track.js';
 import type { Logger } from '../logger.js';
 import type { AuditReport } from '../report/types.js';
 import type { WrittenReport } from '../report/write.js';
-import { evaluationCoverage, ruleCatalogue } from '../rules/evaluate.js';
 import { redactSecrets } from '../redact.js';
 import { isAtLeast, type Severity } from '../severity.js';
-import { buildReport } from './build-report.js';
 import { collectFromC1 } from './collect.js';
-import { KeyScan } from './scan.js';
 import type { AuditOutcome } from './types.js';
 
 export interface AuditRequest {
@@ -41,10 +35,44 @@ export interface AuditDependencies {
 }
 
 /**
+ * The judging stage (normalise and judge each page, track findings against
+ * the remembered ones, build the report object) and the state it compares
+ * with. Pages can only be judged once the roles and the caller's user id are
+ * back, so these modules are loaded once the listing's first requests are on
+ * their way: they compile while those wait on the network instead of before
+ * them. A failed load fails the audit where a stage is awaited.
+ */
+function loadJudgingStage() {
+  return Promise.all([
+    import('./scan.js'),
+    import('../lifecycle/state.js'),
+    import('../lifecycle/suppressions.js'),
+    import('../lifecycle/track.js'),
+    import('../rules/evaluate.js'),
+    import('./build-report.js'),
+  ]).then(([scan, state, suppressions, track, evaluate, build]) => ({
+    KeyScan: scan.KeyScan,
+    readStateFile: state.readStateFile,
+    loadState: state.loadState,
+    suppressionWarnings: suppressions.suppressionWarnings,
+    trackFindings: track.trackFindings,
+    evaluationCoverage: evaluate.evaluationCoverage,
+    ruleCatalogue: evaluate.ruleCatalogue,
+    buildReport: build.buildReport,
+  }));
+}
+
+let judgingStageLoading: ReturnType<typeof loadJudgingStage> | null = null;
+function judgingStage(): ReturnType<typeof loadJudgingStage> {
+  judgingStageLoading ??= loadJudgingStage();
+  return judgingStageLoading;
+}
+
+/**
  * The stages after the listing (report files, channels, alerts, the summary)
- * and the error handling of a failed run. Their modules are loaded when an
- * audit starts, in the background: they compile while the listing waits on
- * the network instead of before its first request.
+ * and the error handling of a failed run. Their modules are loaded in the
+ * background after the judging stage's: they compile while the listing waits
+ * on the network, and are first needed when it is done (or when it failed).
  */
 function loadLaterStages() {
   return Promise.all([
@@ -55,7 +83,8 @@ function loadLaterStages() {
     import('../channels/dispatch.js'),
     import('../alerts/transport.js'),
     import('../channels/http-channels.js'),
-  ]).then(([write, registry, alerting, summary, dispatch, transport, httpChannels]) => ({
+    import('../lifecycle/state-shape.js'),
+  ]).then(([write, registry, alerting, summary, dispatch, transport, httpChannels, stateShape]) => ({
     writeReport: write.writeReport,
     buildChannels: registry.buildChannels,
     closeChannels: registry.closeChannels,
@@ -67,6 +96,7 @@ function loadLaterStages() {
     renderDeliveries: dispatch.renderDeliveries,
     smtpUrlSecrets: transport.smtpUrlSecrets,
     httpChannelSecrets: httpChannels.httpChannelSecrets,
+    EMAIL_CHANNEL_ID: stateShape.EMAIL_CHANNEL_ID,
   }));
 }
 
@@ -76,13 +106,20 @@ function laterStages(): ReturnType<typeof loadLaterStages> {
   return laterStagesLoading;
 }
 
+/** Starts loading the later stages once the judging stage is loaded: the stage needed first compiles first. */
+function loadLaterStagesInBackground(): void {
+  // Observed here, awaited where a stage is needed (a failed load throws there).
+  judgingStage()
+    .catch(() => undefined)
+    .then(() => laterStages())
+    .catch(() => undefined);
+}
+
 /**
  * One audit: fetch → normalise → evaluate → lifecycle → report → alert.
  * Never throws; every ending is an outcome with the contract's exit code.
  */
 export async function runAudit(request: AuditRequest, deps: AuditDependencies): Promise<AuditOutcome> {
-  // Observed here, awaited where a later stage is needed (a failed load throws there).
-  laterStages().catch(() => undefined);
   // A dry run writes nothing and sends nothing, so it cannot race a real run: it needs no lock.
   if (request.dryRun) return runAuditUnlocked(request, deps);
   let lock: RunLock | null;
@@ -121,12 +158,14 @@ async function runAuditUnlocked(request: AuditRequest, deps: AuditDependencies):
   let report: AuditReport;
   let state: LifecycleState;
   try {
-    ({ report, state } = await assemble(request, { runId, startedAt, now, logger, clock: deps.clock }));
+    const assembling = assemble(request, { runId, startedAt, now, logger, clock: deps.clock });
+    loadLaterStagesInBackground();
+    ({ report, state } = await assembling);
   } catch (err) {
     return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
   }
 
-  const { buildChannels, closeChannels, previewAlerts, writeReport, alertAndRecord, renderSummary, renderDeliveries } = await laterStages();
+  const { buildChannels, closeChannels, previewAlerts, writeReport, alertAndRecord, renderSummary, renderDeliveries, EMAIL_CHANNEL_ID } = await laterStages();
   // Channels are built from the report (each owner's findings); routing problems become report warnings.
   const channels = buildChannels({ config, logger, report, dryRun: request.dryRun });
   if (channels.warnings.length > 0) report = { ...report, warnings: [...report.warnings, ...channels.warnings] };
@@ -186,12 +225,21 @@ export async function assemble(
 ): Promise<{ report: AuditReport; state: LifecycleState }> {
   const { now } = context;
   const credentials = requireCredentials(config);
-  const scan = new KeyScan({ now, rules: config.rules, suppressions: config.suppressions });
-  const collected = await collectFromC1(config, credentials, { logger: context.logger, clock: context.clock }, (keys, listing) =>
-    scan.addPage(keys, listing),
+  // The judging stage and the previous state arrive while the listing runs; its
+  // requests are sent first (the loads compile only after their files are read).
+  const stage = judgingStage();
+  const scanning = stage.then(({ KeyScan }) => new KeyScan({ now, rules: config.rules, suppressions: config.suppressions }));
+  // Read under the run lock, so nothing changes it meanwhile; judged (warnings, moved aside, errors) only after the listing, as ever.
+  const previousRead: Promise<StateFileRead> = stage.then(({ readStateFile }) => readStateFile(config.state.dir));
+  // Observed here, awaited below: a listing that fails first has only its own error to tell.
+  scanning.catch(() => undefined);
+  previousRead.catch(() => undefined);
+  const collected = await collectFromC1(config, credentials, { logger: context.logger, clock: context.clock }, async (keys, listing) =>
+    (await scanning).addPage(keys, listing),
   );
-  const scanned = scan.finish(collected);
-  const previous = await loadState(config.state.dir, context.logger, context.clock, { readOnly: dryRun });
+  const scanned = (await scanning).finish(collected);
+  const { loadState, evaluationCoverage, trackFindings, buildReport, suppressionWarnings, ruleCatalogue } = await stage;
+  const previous = await loadState(config.state.dir, context.logger, context.clock, { readOnly: dryRun, read: previousRead });
   const covered = evaluationCoverage(scanned.clients, config.rules, {
     listingComplete: collected.listingComplete,
     // A rule that could not run fully this time must not "resolve" what it found before.

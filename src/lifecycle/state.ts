@@ -16,7 +16,36 @@ const STATE_FILE_MODE = 0o600;
 const STATE_DIR_MODE = 0o700;
 
 /**
- * Loads the lifecycle state from `<dir>/state.json`.
+ * What `<dir>/state.json` holds, read and parsed but not yet judged: nothing
+ * is logged, moved or thrown for it until `loadState` decides.
+ */
+export type StateFileRead =
+  | { path: string; kind: 'missing' }
+  | { path: string; kind: 'unreadable'; error: unknown }
+  | { path: string; kind: 'corrupt'; reason: string }
+  | { path: string; kind: 'state'; state: LifecycleState };
+
+/**
+ * Reads and parses `<dir>/state.json` without changing or saying anything,
+ * so an audit can read it while the listing runs and still decide about it
+ * (warnings, moving a corrupt file aside, failing) where it always has.
+ */
+export async function readStateFile(dir: string): Promise<StateFileRead> {
+  const path = join(dir, STATE_FILE_NAME);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return { path, kind: 'missing' };
+    return { path, kind: 'unreadable', error };
+  }
+  const problem = parseProblem(text);
+  return problem.state ? { path, kind: 'state', state: problem.state } : { path, kind: 'corrupt', reason: problem.reason };
+}
+
+/**
+ * Loads the lifecycle state from `<dir>/state.json` (or decides about the
+ * `read` of it started earlier by `readStateFile`).
  *
  * A missing directory or file is a first run: empty state. A version-1 file
  * (written before per-channel delivery records) is migrated in memory and
@@ -32,35 +61,36 @@ export async function loadState(
   dir: string,
   logger: Logger,
   now: Clock = systemClock,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; read?: Promise<StateFileRead> } = {},
 ): Promise<LifecycleState> {
-  const path = join(dir, STATE_FILE_NAME);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return emptyState();
-    throw new HygieneError('STATE_READ_FAILED', `could not read the state file ${path}: ${errorMessage(error)}`, { cause: error, details: { path } });
+  const read = await (options.read ?? readStateFile(dir));
+  const { path } = read;
+  switch (read.kind) {
+    case 'missing':
+      return emptyState();
+    case 'state':
+      return read.state;
+    case 'unreadable':
+      throw new HygieneError('STATE_READ_FAILED', `could not read the state file ${path}: ${errorMessage(read.error)}`, { cause: read.error, details: { path } });
+    case 'corrupt':
+      break;
   }
-
-  const problem = parseProblem(text);
-  if (problem.state) return problem.state;
 
   if (options.readOnly) {
     // A dry run changes nothing on disk; it only says what a real run would do.
-    logger.warn({ path, reason: problem.reason }, 'state file is corrupt; a real run would move it aside and start with empty alert state');
+    logger.warn({ path, reason: read.reason }, 'state file is corrupt; a real run would move it aside and start with empty alert state');
     return emptyState();
   }
   const asidePath = `${path}.corrupt-${now().toISOString().replace(/[-:]/g, '')}`;
   try {
     await rename(path, asidePath);
   } catch (error) {
-    throw new HygieneError('STATE_WRITE_FAILED', `the state file ${path} is unreadable (${problem.reason}) and could not be moved aside: ${errorMessage(error)}`, {
+    throw new HygieneError('STATE_WRITE_FAILED', `the state file ${path} is unreadable (${read.reason}) and could not be moved aside: ${errorMessage(error)}`, {
       cause: error,
       details: { path },
     });
   }
-  logger.warn({ path, movedTo: asidePath, reason: problem.reason }, 'state file was corrupt; moved aside, starting with empty alert state');
+  logger.warn({ path, movedTo: asidePath, reason: read.reason }, 'state file was corrupt; moved aside, starting with empty alert state');
   return emptyState();
 }
 
