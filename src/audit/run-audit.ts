@@ -106,10 +106,20 @@ function laterStages(): ReturnType<typeof loadLaterStages> {
   return laterStagesLoading;
 }
 
+/**
+ * The judging stage, loaded once the listing's first requests are out: a
+ * load only reads and compiles its files after the I/O callbacks already due,
+ * among them the connections that send those requests (opened in microtasks,
+ * written as soon as they connect).
+ */
+function judgingStageAfterRequests(): ReturnType<typeof loadJudgingStage> {
+  return new Promise((resolve) => setImmediate(resolve)).then(() => judgingStage());
+}
+
 /** Starts loading the later stages once the judging stage is loaded: the stage needed first compiles first. */
 function loadLaterStagesInBackground(): void {
   // Observed here, awaited where a stage is needed (a failed load throws there).
-  judgingStage()
+  judgingStageAfterRequests()
     .catch(() => undefined)
     .then(() => laterStages())
     .catch(() => undefined);
@@ -225,9 +235,8 @@ export async function assemble(
 ): Promise<{ report: AuditReport; state: LifecycleState }> {
   const { now } = context;
   const credentials = requireCredentials(config);
-  // The judging stage and the previous state arrive while the listing runs; its
-  // requests are sent first (the loads compile only after their files are read).
-  const stage = judgingStage();
+  // The judging stage and the previous state arrive while the listing runs, its requests sent first.
+  const stage = judgingStageAfterRequests();
   const scanning = stage.then(({ KeyScan }) => new KeyScan({ now, rules: config.rules, suppressions: config.suppressions }));
   // Read under the run lock, so nothing changes it meanwhile; judged (warnings, moved aside, errors) only after the listing, as ever.
   const previousRead: Promise<StateFileRead> = stage.then(({ readStateFile }) => readStateFile(config.state.dir));

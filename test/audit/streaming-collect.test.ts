@@ -3,7 +3,7 @@
  * against the C1 simulator over HTTP, every key reaches the consumer once, in
  * API order, with the context it needs, and none is held by the stage itself.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,40 @@ describe('the source stage with a page consumer', () => {
     }
   });
 
+  it('hands a page over only once the previous page\'s consumer has settled its promise, in API order', async () => {
+    sim = await startSimulator({ personalClients: keys(17), pageSize: 5, roles: ROLES });
+    const config = await configFor(sim);
+    const handed: string[][] = [];
+    let busy = false;
+    let overlapped = false;
+    const collected = await collectFromC1(config, requireCredentials(config), { logger: memoryLogger().logger, clock: systemClock }, async (page) => {
+      overlapped ||= busy;
+      busy = true;
+      // The first page is held until the listing has asked for every page, so later pages are waiting meanwhile.
+      if (handed.length === 0) await until(() => sim!.requestsTo('personal_clients').length === 4);
+      handed.push(page.map((key) => key.id));
+      busy = false;
+    });
+    expect(collected.items).toEqual([]);
+    expect(overlapped).toBe(false);
+    expect(handed.map((ids) => ids.length)).toEqual([5, 5, 5, 2]);
+    expect(handed.flat()).toEqual(keys(17).map((key) => key.id));
+  });
+
+  it('a consumer whose promise rejects ends the collection with that error, and is handed no further page', async () => {
+    sim = await startSimulator({ personalClients: keys(12), pageSize: 5, roles: ROLES });
+    const config = await configFor(sim);
+    let calls = 0;
+    const failure = new Error('the judging stage could not be loaded');
+    const error = await collectFromC1(config, requireCredentials(config), { logger: memoryLogger().logger, clock: systemClock }, async () => {
+      calls += 1;
+      await Promise.resolve();
+      throw failure;
+    }).catch((caught: unknown) => caught);
+    expect(error).toBe(failure);
+    expect(calls).toBe(1);
+  });
+
   it('a roles listing that fails for good ends the audit with exit 3, and no report is written', async () => {
     sim = await startSimulator({ personalClients: keys(12), pageSize: 5, roles: ROLES });
     sim.injectFault({ kind: 'status', status: 500, route: 'roles', times: 10 });
@@ -92,3 +126,63 @@ describe('the source stage with a page consumer', () => {
     expect(outcome.report).toBeNull();
   });
 });
+
+describe('the previous state, read while the listing runs', () => {
+  const CORRUPT = '{"version": 2, "findings": {';
+  const quiet = { asOf: null, dryRun: false, failOn: null } as const;
+
+  it('is judged only once the listing worked: a failed listing leaves a corrupt file where it is and says nothing of it', async () => {
+    sim = await startSimulator({ personalClients: keys(12), pageSize: 5, roles: ROLES });
+    sim.injectFault({ kind: 'status', status: 500, route: 'personal_clients', times: 10 });
+    const config = await configFor(sim);
+    await mkdir(config.state.dir, { recursive: true });
+    await writeFile(join(config.state.dir, 'state.json'), CORRUPT);
+    const { logger, text } = memoryLogger();
+
+    const outcome = await runAudit({ config: { ...config, c1: { ...config.c1, maxRetries: 0 } }, ...quiet }, { logger, clock: systemClock, print: () => undefined });
+
+    expect(outcome.exitCode).toBe(EXIT.auditFailed);
+    expect((await readdir(config.state.dir)).filter((name) => name.startsWith('state.json'))).toEqual(['state.json']);
+    expect(text()).not.toContain('corrupt');
+  });
+
+  it('a corrupt file is moved aside with its warning after a listing that worked', async () => {
+    sim = await startSimulator({ personalClients: keys(12), pageSize: 5, roles: ROLES });
+    const config = await configFor(sim);
+    await mkdir(config.state.dir, { recursive: true });
+    await writeFile(join(config.state.dir, 'state.json'), CORRUPT);
+    const { logger, lines } = memoryLogger();
+
+    const outcome = await runAudit({ config, ...quiet }, { logger, clock: systemClock, print: () => undefined });
+
+    expect(outcome.exitCode).toBe(EXIT.ok);
+    expect((await readdir(config.state.dir)).some((name) => name.startsWith('state.json.corrupt-'))).toBe(true);
+    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    const moved = messages.indexOf('state file was corrupt; moved aside, starting with empty alert state');
+    expect(moved).toBeGreaterThan(messages.indexOf('listed C1 personal clients'));
+    expect(messages.indexOf('listed C1 personal clients')).toBeGreaterThan(-1);
+  });
+
+  it('a state path that cannot be read fails the audit after the listing, as STATE_READ_FAILED', async () => {
+    sim = await startSimulator({ personalClients: keys(12), pageSize: 5, roles: ROLES });
+    const config = await configFor(sim);
+    await mkdir(join(config.state.dir, 'state.json'), { recursive: true });
+
+    const outcome = await runAudit({ config, ...quiet }, { logger: memoryLogger().logger, clock: systemClock, print: () => undefined });
+
+    expect(outcome.exitCode).toBe(EXIT.auditFailed);
+    expect(outcome.error).toMatchObject({ code: 'STATE_READ_FAILED' });
+    expect(sim.requestsTo('personal_clients')).toHaveLength(3);
+  });
+});
+
+/** Resolves once `condition` holds, checking after each turn of the event loop (no fixed wait). */
+function until(condition: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (condition()) resolve();
+      else setImmediate(check);
+    };
+    check();
+  });
+}

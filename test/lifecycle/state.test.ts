@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HygieneError } from '../../src/errors.js';
-import { loadState, saveState } from '../../src/lifecycle/state.js';
+import { loadState, readStateFile, saveState } from '../../src/lifecycle/state.js';
 import { emptyState, type LifecycleState } from '../../src/lifecycle/types.js';
 import { captureLogger } from './capture-logger.js';
 
@@ -115,6 +115,47 @@ describe('loadState', () => {
     const error = await loadState(root, logger, clock).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HygieneError);
     expect((error as HygieneError).code).toBe('STATE_READ_FAILED');
+  });
+});
+
+describe('readStateFile, then loadState deciding about that read', () => {
+  it('reading alone changes nothing and says nothing, even of a corrupt file; loadState then moves it aside and warns', async () => {
+    await writeFile(join(root, 'state.json'), '{"version": 2, "findings": {');
+    const { logger, entries } = captureLogger();
+
+    const read = readStateFile(root);
+    expect(await read).toMatchObject({ kind: 'corrupt', path: join(root, 'state.json') });
+    expect(await readdir(root)).toEqual(['state.json']);
+    expect(entries()).toEqual([]);
+
+    expect(await loadState(root, logger, clock, { read })).toEqual(emptyState());
+    expect(await readdir(root)).toEqual(['state.json.corrupt-20261126T070000.000Z']);
+    expect(entries().filter((entry) => entry.level === 40)).toHaveLength(1);
+  });
+
+  it('a read-only load of an earlier read of a corrupt file only warns', async () => {
+    await writeFile(join(root, 'state.json'), 'null');
+    const { logger, entries } = captureLogger();
+    expect(await loadState(root, logger, clock, { readOnly: true, read: readStateFile(root) })).toEqual(emptyState());
+    expect(await readdir(root)).toEqual(['state.json']);
+    expect(entries().filter((entry) => entry.level === 40)).toHaveLength(1);
+  });
+
+  it.each([
+    ['no state file', async () => undefined],
+    ['a valid state file', async () => saveState(root, sampleState)],
+    ['a state path that is a directory', async () => mkdir(join(root, 'state.json'))],
+  ])('with %s, loading an earlier read ends as loading directly does', async (_label, setUp) => {
+    await setUp();
+    const direct = await loadState(root, captureLogger().logger, clock).then(
+      (state) => ({ state }),
+      (error: unknown) => ({ error: String(error), code: (error as HygieneError).code }),
+    );
+    const early = await loadState(root, captureLogger().logger, clock, { read: readStateFile(root) }).then(
+      (state) => ({ state }),
+      (error: unknown) => ({ error: String(error), code: (error as HygieneError).code }),
+    );
+    expect(early).toEqual(direct);
   });
 });
 
