@@ -38,9 +38,10 @@ export interface AuditDependencies {
  * The judging stage (normalise and judge each page, track findings against
  * the remembered ones, build the report object) and the state it compares
  * with. Pages can only be judged once the roles and the caller's user id are
- * back, so these modules are loaded once the listing's first requests are on
- * their way: they compile while those wait on the network instead of before
- * them. A failed load fails the audit where a stage is awaited.
+ * back, so nothing of it is needed before the listing's first requests: it
+ * compiles while the run lock is taken (waiting on the disk) and while those
+ * requests wait on the network. A failed load fails the audit where a stage
+ * is awaited.
  */
 function loadJudgingStage() {
   return Promise.all([
@@ -107,19 +108,13 @@ function laterStages(): ReturnType<typeof loadLaterStages> {
 }
 
 /**
- * The judging stage, loaded once the listing's first requests are out: a
- * load only reads and compiles its files after the I/O callbacks already due,
- * among them the connections that send those requests (opened in microtasks,
- * written as soon as they connect).
+ * Starts loading every stage after the listing's requests, in the background:
+ * the later stages once the judging stage is loaded, so the stage needed
+ * first compiles first.
  */
-function judgingStageAfterRequests(): ReturnType<typeof loadJudgingStage> {
-  return new Promise((resolve) => setImmediate(resolve)).then(() => judgingStage());
-}
-
-/** Starts loading the later stages once the judging stage is loaded: the stage needed first compiles first. */
-function loadLaterStagesInBackground(): void {
+function loadStagesInBackground(): void {
   // Observed here, awaited where a stage is needed (a failed load throws there).
-  judgingStageAfterRequests()
+  judgingStage()
     .catch(() => undefined)
     .then(() => laterStages())
     .catch(() => undefined);
@@ -130,6 +125,7 @@ function loadLaterStagesInBackground(): void {
  * Never throws; every ending is an outcome with the contract's exit code.
  */
 export async function runAudit(request: AuditRequest, deps: AuditDependencies): Promise<AuditOutcome> {
+  loadStagesInBackground();
   // A dry run writes nothing and sends nothing, so it cannot race a real run: it needs no lock.
   if (request.dryRun) return runAuditUnlocked(request, deps);
   let lock: RunLock | null;
@@ -168,9 +164,7 @@ async function runAuditUnlocked(request: AuditRequest, deps: AuditDependencies):
   let report: AuditReport;
   let state: LifecycleState;
   try {
-    const assembling = assemble(request, { runId, startedAt, now, logger, clock: deps.clock });
-    loadLaterStagesInBackground();
-    ({ report, state } = await assembling);
+    ({ report, state } = await assemble(request, { runId, startedAt, now, logger, clock: deps.clock }));
   } catch (err) {
     return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
   }
@@ -235,8 +229,8 @@ export async function assemble(
 ): Promise<{ report: AuditReport; state: LifecycleState }> {
   const { now } = context;
   const credentials = requireCredentials(config);
-  // The judging stage and the previous state arrive while the listing runs, its requests sent first.
-  const stage = judgingStageAfterRequests();
+  // The judging stage and the previous state arrive while the listing runs.
+  const stage = judgingStage();
   const scanning = stage.then(({ KeyScan }) => new KeyScan({ now, rules: config.rules, suppressions: config.suppressions }));
   // Read under the run lock, so nothing changes it meanwhile; judged (warnings, moved aside, errors) only after the listing, as ever.
   const previousRead: Promise<StateFileRead> = stage.then(({ readStateFile }) => readStateFile(config.state.dir));
