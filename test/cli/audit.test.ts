@@ -431,6 +431,18 @@ describe('the c1-hygiene executable', () => {
     expect(lines.some((line) => line.msg === 'audit finished')).toBe(true);
   });
 
+  it('ends once everything it printed is out: a --dry-run report far larger than a pipe holds arrives whole', async () => {
+    const keys = Array.from({ length: 600 }, (_, i) => ({ id: `bulk-${i}`, clientId: `bulk-${i}@acme.conductor.one/pcc`, displayName: `bulk key ${i}` }));
+    sim.setPersonalClients(keys);
+    const result = await launchCli(['audit', '--as-of', AS_OF, '--dry-run'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    // Several times the 64 KiB a pipe buffers.
+    expect(result.stdout.length).toBeGreaterThan(4 * 64 * 1024);
+    const printed = JSON.parse(result.stdout) as AuditReport;
+    expect(printed.clients.map((client) => client.id)).toEqual(keys.map((key) => key.id));
+    expect(logLines(result.stderr).some((line) => line.msg === 'dry run finished; nothing written or sent')).toBe(true);
+  });
+
   it('exits 2 on a usage error, saying so in a JSON line', async () => {
     const result = await launchCli(['audit', '--dryrun'], { env: env() });
     expect(result.code).toBe(2);
