@@ -34,13 +34,15 @@ if (argv.length === 1 && argv[0] === '--version') {
   // A command that fails to load fails there, where it is reported.
   const commandLoading = import('./cli/command-table.js').then(({ COMMANDS }) => COMMANDS.find((command) => command.name === argv[0])?.load());
   commandLoading.catch(() => undefined);
-  const [{ systemClock }, { printLine }, { main }, { limitHeapGrowth }] = await Promise.all([
+  const [{ systemClock }, { printLine }, { main }, { limitHeapGrowth }, { limitCompilerTier }] = await Promise.all([
     import('./clock.js'),
     import('./cli/io.js'),
     import('./cli/main.js'),
     import('./runtime/heap-growth.js'),
+    import('./runtime/compiler-tier.js'),
   ]);
   limitHeapGrowth();
+  limitCompilerTier();
   warningsAsLogLines(systemClock, printLine);
   const exitCode = await main(argv, {
     env: process.env,
