@@ -38,10 +38,9 @@ export interface AuditDependencies {
  * The judging stage (normalise and judge each page, track findings against
  * the remembered ones, build the report object) and the state it compares
  * with. Pages can only be judged once the roles and the caller's user id are
- * back, so nothing of it is needed before the listing's first requests: it
- * compiles while the run lock is taken (waiting on the disk) and while those
- * requests wait on the network. A failed load fails the audit where a stage
- * is awaited.
+ * back, so these modules are loaded once the listing's first requests are on
+ * their way: they compile while those wait on the network instead of before
+ * them. A failed load fails the audit where a stage is awaited.
  */
 function loadJudgingStage() {
   return Promise.all([
@@ -108,13 +107,19 @@ function laterStages(): ReturnType<typeof loadLaterStages> {
 }
 
 /**
- * Starts loading every stage after the listing's requests, in the background:
- * the later stages once the judging stage is loaded, so the stage needed
- * first compiles first.
+ * The judging stage, loaded once the listing's first requests are out: a
+ * load only reads and compiles its files after the I/O callbacks already due,
+ * among them the connections that send those requests (opened in microtasks,
+ * written as soon as they connect).
  */
-function loadStagesInBackground(): void {
+function judgingStageAfterRequests(): ReturnType<typeof loadJudgingStage> {
+  return new Promise((resolve) => setImmediate(resolve)).then(() => judgingStage());
+}
+
+/** Starts loading the later stages once the judging stage is loaded: the stage needed first compiles first. */
+function loadLaterStagesInBackground(): void {
   // Observed here, awaited where a stage is needed (a failed load throws there).
-  judgingStage()
+  judgingStageAfterRequests()
     .catch(() => undefined)
     .then(() => laterStages())
     .catch(() => undefined);
@@ -125,7 +130,6 @@ function loadStagesInBackground(): void {
  * Never throws; every ending is an outcome with the contract's exit code.
  */
 export async function runAudit(request: AuditRequest, deps: AuditDependencies): Promise<AuditOutcome> {
-  loadStagesInBackground();
   // A dry run writes nothing and sends nothing, so it cannot race a real run: it needs no lock.
   if (request.dryRun) return runAuditUnlocked(request, deps);
   let lock: RunLock | null;
@@ -164,7 +168,9 @@ async function runAuditUnlocked(request: AuditRequest, deps: AuditDependencies):
   let report: AuditReport;
   let state: LifecycleState;
   try {
-    ({ report, state } = await assemble(request, { runId, startedAt, now, logger, clock: deps.clock }));
+    const assembling = assemble(request, { runId, startedAt, now, logger, clock: deps.clock });
+    loadLaterStagesInBackground();
+    ({ report, state } = await assembling);
   } catch (err) {
     return failed(err, request, { runId, startedAt, logger, clock: deps.clock });
   }
@@ -229,8 +235,8 @@ export async function assemble(
 ): Promise<{ report: AuditReport; state: LifecycleState }> {
   const { now } = context;
   const credentials = requireCredentials(config);
-  // The judging stage and the previous state arrive while the listing runs.
-  const stage = judgingStage();
+  // The judging stage and the previous state arrive while the listing runs, its requests sent first.
+  const stage = judgingStageAfterRequests();
   const scanning = stage.then(({ KeyScan }) => new KeyScan({ now, rules: config.rules, suppressions: config.suppressions }));
   // Read under the run lock, so nothing changes it meanwhile; judged (warnings, moved aside, errors) only after the listing, as ever.
   const previousRead: Promise<StateFileRead> = stage.then(({ readStateFile }) => readStateFile(config.state.dir));
