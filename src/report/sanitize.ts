@@ -22,25 +22,8 @@ export const DEFAULT_MAX_LENGTH = 200;
  * points, so a surrogate pair is never split.
  */
 export function toSafeLine(value: string, maxLength: number = DEFAULT_MAX_LENGTH): string {
-  if (value.length <= maxLength && isPlainLine(value)) return value;
   const cleaned = value.replace(UNSAFE_CHARS, ' ').trim();
   return truncate(cleaned, maxLength);
-}
-
-/**
- * Printable ASCII only (space to `~`), not starting or ending with a space:
- * nothing to replace, nothing to trim. Most values are like this, and a loop
- * over their characters costs less than the replacing and trimming.
- */
-function isPlainLine(value: string): boolean {
-  const last = value.length - 1;
-  if (last < 0) return true;
-  if (value.charCodeAt(0) === 0x20 || value.charCodeAt(last) === 0x20) return false;
-  for (let index = 0; index <= last; index += 1) {
-    const unit = value.charCodeAt(index);
-    if (unit < 0x20 || unit > 0x7e) return false;
-  }
-  return true;
 }
 
 export function truncate(value: string, maxLength: number): string {

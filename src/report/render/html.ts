@@ -6,7 +6,7 @@ import { SEVERITIES, severityRank, type Severity } from '../../severity.js';
 import { escapeHtml, toSafeLine } from '../sanitize.js';
 import type { AuditReport, ReportClient } from '../types.js';
 import { joinChunks, joined, rows, ROWS_CHUNK_UNITS, type Piece } from './chunks.js';
-import { formatDay, formatTime, inDays, parseTime } from './html-time.js';
+import { formatDay, formatTime, inDays } from './html-time.js';
 import { NEUTRAL_COLOUR, SCRIPT, SEVERITY_COLOURS, STYLE } from './html-assets.js';
 
 /**
@@ -176,11 +176,11 @@ function buildModel(report: AuditReport): Model {
     return clientOfKey(key)?.owner ?? sorted[first[key]!]!.owner;
   };
 
-  const asOf = parseTime(report.asOf);
+  const asOf = Date.parse(report.asOf);
   const expiring: Model['expiring'] = [];
   for (const client of report.clients) {
     if (client.expiresTime === null) continue;
-    const days = (parseTime(client.expiresTime) - asOf) / DAY_MS;
+    const days = (Date.parse(client.expiresTime) - asOf) / DAY_MS;
     const key = keyOf.get(client.id);
     if (days > 0 && days <= TIMELINE_DAYS) expiring.push({ worst: key === undefined ? null : worst[key]!, client, days });
   }
@@ -262,7 +262,7 @@ function* expiryTimeline(report: AuditReport, model: Model): Generator<string> {
   const axisY = 22 + lanes * laneHeight;
   const height = axisY + 34;
   const x = (days: number): number => left + (days / TIMELINE_DAYS) * (right - left);
-  const asOf = parseTime(report.asOf);
+  const asOf = Date.parse(report.asOf);
   const caption = `${model.expiring.length} key${model.expiring.length === 1 ? '' : 's'} expiring in the next ${TIMELINE_DAYS} days`;
 
   const parts: string[] = [`<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${caption}"><title>${caption}</title>`];
@@ -291,13 +291,13 @@ function* expiryTimeline(report: AuditReport, model: Model): Generator<string> {
     const name = line(entry.client.displayName, 60) || '(no name)';
     const tip = `${name}: expires ${formatTime(entry.client.expiresTime ?? '')} (${inDays(entry.days)})`;
     const label = line(entry.client.displayName, 24) || '(no name)';
-    const labelWidth = codePointCount(label) * 6.2 + 10;
+    const labelWidth = Array.from(label).length * 6.2 + 10;
     const anchorEnd = at + labelWidth > right;
     const start = anchorEnd ? at - labelWidth : at - 3;
-    let lane = 0;
-    while (lane < lanes && !(laneEnds[lane]! < start)) lane += 1;
-    if (lane < lanes) {
-      laneEnds[lane] = anchorEnd ? at + 3 : at + labelWidth;
+    const end = anchorEnd ? at + 3 : at + labelWidth;
+    const lane = laneEnds.findIndex((laneEnd) => laneEnd < start);
+    if (lane !== -1) {
+      laneEnds[lane] = end;
       const y = axisY - 10 - lane * laneHeight;
       chunk += `<line x1="${atText}" y1="${y + 3}" x2="${atText}" y2="${axisY - 5}" stroke="${colour}" stroke-width="1"/>`;
       // Few: a label is only placed where one of the lanes has room.
@@ -399,7 +399,7 @@ class KeyRows {
   private readonly owners = new Map<string | null, OwnerCell>();
 
   constructor(asOf: string) {
-    this.asOfTime = parseTime(asOf);
+    this.asOfTime = Date.parse(asOf);
   }
 
   row(key: KeyView): string {
@@ -417,7 +417,7 @@ class KeyRows {
   }
 
   private finding(finding: Finding): string {
-    const isNew = parseTime(finding.firstSeenAt) === this.asOfTime;
+    const isNew = Date.parse(finding.firstSeenAt) === this.asOfTime;
     return `${this.opening(finding)}${isNew ? '<span class="tag">new</span>' : ''}<span class="msg">${text(finding.message, 600)}</span></li>`;
   }
 
@@ -463,10 +463,15 @@ class KeyRows {
     const known = this.owners.get(owner === null ? null : owner.id);
     if (known !== undefined && (owner === null ? known.userId === userId : sameOwner(known.owner, owner))) return known;
     const cell: OwnerCell = { owner, userId, value: escapeHtml(ownerKey(owner)), html: ownerHtml(owner, userId) };
+    // A tenant of many owners would otherwise keep a cell per owner to the end of the page.
+    if (this.owners.size >= OWNER_CELLS_KEPT) this.owners.clear();
     this.owners.set(owner === null ? null : owner.id, cell);
     return cell;
   }
 }
+
+/** How many owners' cells are kept at once: enough for the owners of a team, bounded for a tenant of 100,000 keys. */
+const OWNER_CELLS_KEPT = 1_000;
 
 interface OwnerCell {
   owner: Finding['owner'];
@@ -606,22 +611,6 @@ function text(value: string, maxLength: number): string {
 
 function line(value: string, maxLength: number): string {
   return toSafeLine(value, maxLength);
-}
-
-/** How many code points `Array.from(value)` would give: a surrogate pair is one, a lone surrogate one too. */
-function codePointCount(value: string): number {
-  let count = value.length;
-  for (let index = 0; index < value.length - 1; index += 1) {
-    const unit = value.charCodeAt(index);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = value.charCodeAt(index + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        count -= 1;
-        index += 1;
-      }
-    }
-  }
-  return count;
 }
 
 /** Only plain https links become links; anything else (javascript:, data:) stays text elsewhere. */
