@@ -88,9 +88,9 @@ interface Model {
   /** How many keys have findings. A report can have 100,000 of them: each view is made when it is read. */
   keyCount: number;
   /** The key at `position` (0 is the worst), made now. */
-  key(position: number): KeyView;
+  keyAt(position: number): KeyView;
   /** The owner of the key at `position`, without making its view. */
-  owner(position: number): Finding['owner'];
+  ownerAt(position: number): Finding['owner'];
   clean: ReportClient[];
   expiring: { worst: Severity | null; client: ReportClient; days: number }[];
 }
@@ -155,7 +155,7 @@ function buildModel(report: AuditReport): Model {
       compareText(names[a]!, names[b]!) ||
       compareText(sorted[first[a]!]!.credentialId, sorted[first[b]!]!.credentialId),
   );
-  const key = (position: number): KeyView => {
+  const keyAt = (position: number): KeyView => {
     const key = order[position]!;
     const client = clientOfKey(key);
     const head = sorted[first[key]!]!;
@@ -171,7 +171,7 @@ function buildModel(report: AuditReport): Model {
       worst: worst[key]!,
     };
   };
-  const owner = (position: number): Finding['owner'] => {
+  const ownerAt = (position: number): Finding['owner'] => {
     const key = order[position]!;
     return clientOfKey(key)?.owner ?? sorted[first[key]!]!.owner;
   };
@@ -187,7 +187,7 @@ function buildModel(report: AuditReport): Model {
   expiring.sort((a, b) => a.days - b.days || compareText(a.client.displayName, b.client.displayName));
 
   const clean = report.clients.filter((client) => !keyOf.has(client.id)).sort((a, b) => compareText(a.displayName, b.displayName));
-  return { keyCount, key, owner, clean, expiring };
+  return { keyCount, keyAt, ownerAt, clean, expiring };
 }
 
 function header(report: AuditReport): string {
@@ -336,7 +336,7 @@ function* keySection(report: AuditReport, model: Model): Generator<string> {
   yield* rows(
     '\n<p class="empty" id="no-match" hidden>No key matches these filters.</p>\n<div class="keys">\n',
     model.keyCount,
-    (position) => keyRows.row(model.key(position)),
+    (position) => keyRows.row(model.keyAt(position)),
     '\n',
     '\n</div>\n</section>',
   );
@@ -357,7 +357,7 @@ function filterForm(report: AuditReport, model: Model): Generator<string> {
   // By owner id, null for the keys whose owner is unknown (as many owners as keys, at worst); the first key's label names the owner.
   const owners = new Map<string | null, { owner: Finding['owner']; label: string; n: number }>();
   for (let position = 0; position < model.keyCount; position += 1) {
-    const owner = model.owner(position);
+    const owner = model.ownerAt(position);
     const id = owner === null ? null : owner.id;
     const entry = owners.get(id);
     if (entry === undefined) owners.set(id, { owner, label: ownerLabel(owner), n: 1 });
