@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Owner } from '../../src/keys/types.js';
-import { ROWS_CHUNK_UNITS } from '../../src/report/render/chunks.js';
+import { CHUNK_UNITS } from '../../src/report/render/chunks.js';
 import { renderHtmlChunks } from '../../src/report/render/html.js';
 import type { AuditReport, ReportClient } from '../../src/report/types.js';
 import type { Finding } from '../../src/rules/types.js';
@@ -95,9 +95,9 @@ describe('HTML page: what is made once per page', () => {
     };
     const chunks = Array.from(renderHtmlChunks(many));
     expect(chunks.join('')).toBe(ORACLE_RENDERERS.html(many));
-    const rowChunks = chunks.filter((chunk) => chunk.length >= ROWS_CHUNK_UNITS);
+    const rowChunks = chunks.filter((chunk) => chunk.length >= CHUNK_UNITS);
     expect(rowChunks.length).toBeGreaterThan(3);
     // A chunk ends with the row that reaches the size: a key's row is far smaller than the chunk.
-    for (const chunk of chunks) expect(chunk.length).toBeLessThan(3 * ROWS_CHUNK_UNITS);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThan(3 * CHUNK_UNITS);
   });
 });

@@ -5,7 +5,7 @@ import type { Finding } from '../../rules/types.js';
 import { SEVERITIES, severityRank, type Severity } from '../../severity.js';
 import { escapeHtml, toSafeLine } from '../sanitize.js';
 import type { AuditReport, ReportClient } from '../types.js';
-import { joinChunks, joined, rows, ROWS_CHUNK_UNITS, type Piece } from './chunks.js';
+import { joinChunks, joined, rows, CHUNK_UNITS, type Piece } from './chunks.js';
 import { formatDay, formatTime, inDays } from './html-time.js';
 import { NEUTRAL_COLOUR, SCRIPT, SEVERITY_COLOURS, STYLE } from './html-assets.js';
 
@@ -304,7 +304,7 @@ function* expiryTimeline(report: AuditReport, model: Model): Generator<string> {
       labels += `<text class="label" x="${(anchorEnd ? at - 4 : at + 4).toFixed(1)}" y="${y}" text-anchor="${anchorEnd ? 'end' : 'start'}">${escapeHtml(label)}</text>`;
     }
     chunk += `<circle cx="${atText}" cy="${axisY}" r="5" fill="${colour}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(tip)}</title></circle>`;
-    if (chunk.length >= ROWS_CHUNK_UNITS) {
+    if (chunk.length >= CHUNK_UNITS) {
       yield chunk;
       chunk = '';
     }
