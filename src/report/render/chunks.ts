@@ -6,6 +6,15 @@
  */
 export type Piece = string | Iterable<string>;
 
+/**
+ * About how many UTF-16 code units a chunk holds where a renderer makes many
+ * small pieces (a row of the HTML page, a member of the JSON report: a few
+ * hundred characters each). Every chunk costs the writer a step of its own;
+ * a few kilobytes per chunk make those steps rare while a chunk stays far
+ * smaller than the writer's buffer.
+ */
+export const CHUNK_UNITS = 16 * 1024;
+
 /** The chunks of `pieces.join(separator)`, each piece expanded in place. */
 export function* joined(pieces: Iterable<Piece>, separator: string): Generator<string> {
   let first = true;
@@ -17,13 +26,36 @@ export function* joined(pieces: Iterable<Piece>, separator: string): Generator<s
   }
 }
 
-/** The chunks of `items.map(render).join(separator)`, one per item, rendered when it is reached. */
-export function* each<T>(items: Iterable<T>, render: (item: T) => string, separator: string): Generator<string> {
-  let first = true;
-  for (const item of items) {
-    yield first ? render(item) : separator + render(item);
-    first = false;
+/**
+ * The chunks of `head`, then rows 0 to `count` - 1 (`render(index)`, each made
+ * when it is reached) joined by `separator`, then `tail`. Consecutive rows are
+ * gathered into chunks of about `CHUNK_UNITS`: a chunk ends after the
+ * row that reaches that size.
+ */
+export function* rows(head: string, count: number, render: (index: number) => string, separator: string, tail: string): Generator<string> {
+  let chunk = head;
+  for (let index = 0; index < count; index += 1) {
+    if (index > 0) chunk += separator;
+    chunk += render(index);
+    if (chunk.length >= CHUNK_UNITS) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  yield chunk + tail;
+}
+
+/** The same text as `pieces`, gathered into chunks of about `CHUNK_UNITS` (a chunk ends after the piece that reaches that size). */
+export function* gathered(pieces: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const piece of pieces) {
+    chunk += piece;
+    if (chunk.length >= CHUNK_UNITS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
 }
 
 /** The whole rendering as one string, for callers that want it (the `report` command's stdout, tests). */

@@ -5,7 +5,8 @@ import type { Finding } from '../../rules/types.js';
 import { SEVERITIES, severityRank, type Severity } from '../../severity.js';
 import { escapeHtml, toSafeLine } from '../sanitize.js';
 import type { AuditReport, ReportClient } from '../types.js';
-import { each, joinChunks, joined } from './chunks.js';
+import { joinChunks, joined, rows, CHUNK_UNITS, type Piece } from './chunks.js';
+import { formatDay, formatTime, inDays } from './html-time.js';
 import { NEUTRAL_COLOUR, SCRIPT, SEVERITY_COLOURS, STYLE } from './html-assets.js';
 
 /**
@@ -84,11 +85,18 @@ interface KeyView {
 }
 
 interface Model {
-  /** Keys with findings, worst first. A report can have 100,000 of them: each view is made when it is read. */
-  keys: { length: number } & Iterable<KeyView>;
+  /** How many keys have findings. A report can have 100,000 of them: each view is made when it is read. */
+  keyCount: number;
+  /** The key at `position` (0 is the worst), made now. */
+  keyAt(position: number): KeyView;
+  /** The owner of the key at `position`, without making its view. */
+  ownerAt(position: number): Finding['owner'];
   clean: ReportClient[];
   expiring: { worst: Severity | null; client: ReportClient; days: number }[];
 }
+
+/** Severities by rank (higher is worse), without searching the list on every comparison. */
+const RANK: ReadonlyMap<Severity, number> = new Map(SEVERITIES.map((severity) => [severity, severityRank(severity)]));
 
 /**
  * Findings grouped by key, keys worst first, kept compactly: one sorted copy
@@ -97,23 +105,27 @@ interface Model {
  */
 function buildModel(report: AuditReport): Model {
   const sorted = [...report.findings].sort(compareFindings);
-  // Keys numbered in the order of their first (worst) finding; per key its first finding, worst severity and count.
+  // Keys numbered in the order of their first (worst) finding; per key its first finding, worst severity (and its rank) and count.
   const keyOf = new Map<string, number>();
   const first: number[] = [];
   const worst: Severity[] = [];
+  const worstRank: number[] = [];
   const count: number[] = [];
   const keyOfFinding = new Uint32Array(sorted.length);
   for (let index = 0; index < sorted.length; index += 1) {
     const finding = sorted[index]!;
     let key = keyOf.get(finding.credentialId);
+    const rank = RANK.get(finding.severity) ?? -1;
     if (key === undefined) {
       key = first.length;
       keyOf.set(finding.credentialId, key);
       first.push(index);
       worst.push(finding.severity);
+      worstRank.push(rank);
       count.push(0);
-    } else if (severityRank(finding.severity) > severityRank(worst[key]!)) {
+    } else if (rank > worstRank[key]!) {
       worst[key] = finding.severity;
+      worstRank[key] = rank;
     }
     count[key]! += 1;
     keyOfFinding[index] = key;
@@ -138,12 +150,13 @@ function buildModel(report: AuditReport): Model {
 
   const order = Array.from({ length: keyCount }, (_, key) => key).sort(
     (a, b) =>
-      severityRank(worst[b]!) - severityRank(worst[a]!) ||
+      worstRank[b]! - worstRank[a]! ||
       count[b]! - count[a]! ||
       compareText(names[a]!, names[b]!) ||
       compareText(sorted[first[a]!]!.credentialId, sorted[first[b]!]!.credentialId),
   );
-  const view = (key: number): KeyView => {
+  const keyAt = (position: number): KeyView => {
+    const key = order[position]!;
     const client = clientOfKey(key);
     const head = sorted[first[key]!]!;
     const findings: Finding[] = [];
@@ -158,11 +171,9 @@ function buildModel(report: AuditReport): Model {
       worst: worst[key]!,
     };
   };
-  const keys = {
-    length: keyCount,
-    *[Symbol.iterator](): Generator<KeyView> {
-      for (const key of order) yield view(key);
-    },
+  const ownerAt = (position: number): Finding['owner'] => {
+    const key = order[position]!;
+    return clientOfKey(key)?.owner ?? sorted[first[key]!]!.owner;
   };
 
   const asOf = Date.parse(report.asOf);
@@ -176,7 +187,7 @@ function buildModel(report: AuditReport): Model {
   expiring.sort((a, b) => a.days - b.days || compareText(a.client.displayName, b.client.displayName));
 
   const clean = report.clients.filter((client) => !keyOf.has(client.id)).sort((a, b) => compareText(a.displayName, b.displayName));
-  return { keys, clean, expiring };
+  return { keyCount, keyAt, ownerAt, clean, expiring };
 }
 
 function header(report: AuditReport): string {
@@ -196,22 +207,21 @@ function header(report: AuditReport): string {
   ].join('\n');
 }
 
-function overview(report: AuditReport, model: Model): Iterable<string> {
+function* overview(report: AuditReport, model: Model): Generator<string> {
   const total = report.summary.findings;
-  return joined([
+  yield [
     '<section class="overview" aria-label="Overview">',
     '<div class="card">',
     '<h2>Open findings by severity</h2>',
-    `<p class="big">${total} <span>open finding${total === 1 ? '' : 's'} on ${model.keys.length} of ${report.summary.clientsScanned} keys</span></p>`,
+    `<p class="big">${total} <span>open finding${total === 1 ? '' : 's'} on ${model.keyCount} of ${report.summary.clientsScanned} keys</span></p>`,
     severityChart(report.summary.bySeverity),
     '</div>',
     '<div class="card">',
     `<h2>Keys expiring in the next ${TIMELINE_DAYS} days <span class="n">(${model.expiring.length})</span></h2>`,
-    expiryTimeline(report, model),
-    soonList(model),
-    '</div>',
-    '</section>',
-  ], '\n');
+    '',
+  ].join('\n');
+  yield* expiryTimeline(report, model);
+  yield ['', soonList(model), '</div>', '</section>'].join('\n');
 }
 
 /** Horizontal bars, worst severity on top; the numbers are text, so the chart reads without colour too. */
@@ -269,13 +279,14 @@ function* expiryTimeline(report: AuditReport, model: Model): Generator<string> {
   if (model.expiring.length === 0) {
     parts.push(`<text class="tick" x="${width / 2}" y="${axisY - 30}" text-anchor="middle">No key expires in the next ${TIMELINE_DAYS} days.</text>`);
   }
-  yield parts.join('');
 
   // Connectors and dots first, labels last: a label is never crossed by another key's connector.
-  const labels: string[] = [];
+  let labels = '';
   const laneEnds = new Array<number>(lanes).fill(-Infinity);
+  let chunk = parts.join('');
   for (const entry of model.expiring) {
     const at = x(entry.days);
+    const atText = at.toFixed(1);
     const colour = entry.worst ? SEVERITY_COLOURS[entry.worst] : NEUTRAL_COLOUR;
     const name = line(entry.client.displayName, 60) || '(no name)';
     const tip = `${name}: expires ${formatTime(entry.client.expiresTime ?? '')} (${inDays(entry.days)})`;
@@ -285,17 +296,20 @@ function* expiryTimeline(report: AuditReport, model: Model): Generator<string> {
     const start = anchorEnd ? at - labelWidth : at - 3;
     const end = anchorEnd ? at + 3 : at + labelWidth;
     const lane = laneEnds.findIndex((laneEnd) => laneEnd < start);
-    let connector = '';
     if (lane !== -1) {
       laneEnds[lane] = end;
       const y = axisY - 10 - lane * laneHeight;
-      connector = `<line x1="${at.toFixed(1)}" y1="${y + 3}" x2="${at.toFixed(1)}" y2="${axisY - 5}" stroke="${colour}" stroke-width="1"/>`;
-      labels.push(`<text class="label" x="${(anchorEnd ? at - 4 : at + 4).toFixed(1)}" y="${y}" text-anchor="${anchorEnd ? 'end' : 'start'}">${escapeHtml(label)}</text>`);
+      chunk += `<line x1="${atText}" y1="${y + 3}" x2="${atText}" y2="${axisY - 5}" stroke="${colour}" stroke-width="1"/>`;
+      // Few: a label is only placed where one of the lanes has room.
+      labels += `<text class="label" x="${(anchorEnd ? at - 4 : at + 4).toFixed(1)}" y="${y}" text-anchor="${anchorEnd ? 'end' : 'start'}">${escapeHtml(label)}</text>`;
     }
-    yield `${connector}<circle cx="${at.toFixed(1)}" cy="${axisY}" r="5" fill="${colour}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(tip)}</title></circle>`;
+    chunk += `<circle cx="${atText}" cy="${axisY}" r="5" fill="${colour}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(tip)}</title></circle>`;
+    if (chunk.length >= CHUNK_UNITS) {
+      yield chunk;
+      chunk = '';
+    }
   }
-  // Few: a label is only placed where one of the lanes has room.
-  yield `${labels.join('')}</svg>`;
+  yield `${chunk}${labels}</svg>`;
 }
 
 function soonList(model: Model): string {
@@ -310,30 +324,26 @@ function soonList(model: Model): string {
   return `<ul class="soon">${items.join('')}</ul>`;
 }
 
-function keySection(report: AuditReport, model: Model): Iterable<string> {
-  const asOfTime = Date.parse(report.asOf);
-  // A rule's title, advice and link are the same text on every key it fired for: made safe once per page.
-  const ruleTexts: RuleTexts = { title: new Map(), advice: new Map(), link: new Map() };
-  const head = ['<section aria-labelledby="keys-h">', `<h2 id="keys-h">Keys with findings <span class="n">(${model.keys.length})</span></h2>`];
-  if (model.keys.length === 0) {
-    return [[...head, `<p class="empty">No open findings: all ${report.summary.clientsScanned} scanned keys are clean.</p>`, '</section>'].join('\n')];
+function* keySection(report: AuditReport, model: Model): Generator<string> {
+  const head = `<section aria-labelledby="keys-h">\n<h2 id="keys-h">Keys with findings <span class="n">(${model.keyCount})</span></h2>`;
+  if (model.keyCount === 0) {
+    yield `${head}\n<p class="empty">No open findings: all ${report.summary.clientsScanned} scanned keys are clean.</p>\n</section>`;
+    return;
   }
-  return joined(
-    [
-      ...head,
-      filterForm(report, model),
-      '<p class="empty" id="no-match" hidden>No key matches these filters.</p>',
-      '<div class="keys">',
-      each(model.keys, (key) => keyRow(key, asOfTime, ruleTexts), '\n'),
-      '</div>',
-      '</section>',
-    ],
+  yield `${head}\n`;
+  yield* filterForm(report, model);
+  const keyRows = new KeyRows(report.asOf);
+  yield* rows(
+    '\n<p class="empty" id="no-match" hidden>No key matches these filters.</p>\n<div class="keys">\n',
+    model.keyCount,
+    (position) => keyRows.row(model.keyAt(position)),
     '\n',
+    '\n</div>\n</section>',
   );
 }
 
 /** Hidden until the script shows it: without JavaScript it could not do anything. */
-function filterForm(report: AuditReport, model: Model): Iterable<string> {
+function filterForm(report: AuditReport, model: Model): Generator<string> {
   const severities = [...SEVERITIES]
     .reverse()
     .map((severity) => `<option value="${severity}">${capitalise(severity)}${severity === 'critical' ? '' : ' or worse'}</option>`);
@@ -344,80 +354,135 @@ function filterForm(report: AuditReport, model: Model): Iterable<string> {
   const rules = [...firedRules.entries()]
     .sort((a, b) => compareText(a[0], b[0]))
     .map(([id, n]) => `<option value="${escapeHtml(id)}">${text(ruleTitles.get(id) ?? id, 80)} (${n})</option>`);
-  const owners = new Map<string, { label: string; n: number }>();
-  for (const key of model.keys) {
-    const id = ownerKey(key.owner);
-    const entry = owners.get(id) ?? { label: ownerLabel(key.owner), n: 0 };
-    entry.n += 1;
-    owners.set(id, entry);
+  // By owner id, null for the keys whose owner is unknown (as many owners as keys, at worst); the first key's label names the owner.
+  const owners = new Map<string | null, { owner: Finding['owner']; label: string; n: number }>();
+  for (let position = 0; position < model.keyCount; position += 1) {
+    const owner = model.ownerAt(position);
+    const id = owner === null ? null : owner.id;
+    const entry = owners.get(id);
+    if (entry === undefined) owners.set(id, { owner, label: ownerLabel(owner), n: 1 });
+    else entry.n += 1;
   }
-  // As many owners as keys, at worst: one option at a time.
-  const ownerOptions = each(
-    [...owners.entries()].sort((a, b) => compareText(a[1].label, b[1].label)),
-    ([id, { label, n }]) => `<option value="${escapeHtml(id)}">${text(label, 80)} (${n})</option>`,
-    '',
-  );
-  return joined(
+  const options = [...owners.values()].sort((a, b) => compareText(a.label, b.label));
+  return rows(
     [
       '<form id="filters" class="filters" hidden aria-label="Filter keys">',
       `<label>Severity<select name="severity"><option value="">All severities</option>${severities.join('')}</select></label>`,
       `<label>Rule<select name="rule"><option value="">All rules</option>${rules.join('')}</select></label>`,
-      joined(['<label>Owner<select name="owner"><option value="">All owners</option>', ownerOptions, '</select></label>'], ''),
-      '<button type="reset">Clear</button>',
-      `<output id="shown" aria-live="polite">${model.keys.length} of ${model.keys.length} keys shown</output>`,
-      '</form>',
-    ],
-    '\n',
+      '<label>Owner<select name="owner"><option value="">All owners</option>',
+    ].join('\n'),
+    options.length,
+    (index) => {
+      const { owner, label, n } = options[index]!;
+      return `<option value="${escapeHtml(ownerKey(owner))}">${text(label, 80)} (${n})</option>`;
+    },
+    '',
+    ['</select></label>', '<button type="reset">Clear</button>', `<output id="shown" aria-live="polite">${model.keyCount} of ${model.keyCount} keys shown</output>`, '</form>'].join('\n'),
   );
 }
 
-function keyRow(key: KeyView, asOfTime: number, ruleTexts: RuleTexts): string {
-  const worst = key.worst ?? 'info';
-  const findings = key.findings.map((finding) => {
-    const isNew = Date.parse(finding.firstSeenAt) === asOfTime;
-    return (
-      `<li class="finding" data-severity="${finding.severity}" data-rule="${escapeHtml(finding.ruleId)}">` +
-      `<span class="sev sev-${finding.severity}">${finding.severity}</span> <span class="title">${remembered(ruleTexts.title, finding.title, () => text(finding.title, 120))}</span>` +
-      (isNew ? '<span class="tag">new</span>' : '') +
-      `<span class="msg">${text(finding.message, 600)}</span></li>`
-    );
-  });
-  return [
-    `<article class="key w-${worst}" data-owner="${escapeHtml(ownerKey(key.owner))}">`,
-    '<div class="key-head">',
-    `<h3><bdi>${text(key.displayName, 200) || '(no name)'}</bdi></h3>`,
-    `<span class="client mono"><bdi>${text(key.clientId, 300)}</bdi></span>`,
-    `<span class="owner">${ownerHtml(key)}</span>`,
-    '</div>',
-    '<div class="key-body">',
-    `<div><h4>Findings</h4><ul class="findings">${findings.join('')}</ul></div>`,
-    `<div><h4>What to do</h4><ul class="advice">${advice(key.findings, ruleTexts)}</ul></div>`,
-    '</div>',
-    '</article>',
-  ].join('');
-}
+/**
+ * The rows of the keys with findings. What recurs from key to key is made
+ * safe once: a rule's title, advice and link (the same on every key it fired
+ * for) and an owner's cell (the same on each of the owner's keys).
+ */
+class KeyRows {
+  private readonly asOfTime: number;
+  private readonly titles = new Map<string, string>();
+  private readonly advice = new Map<string, string>();
+  private readonly links = new Map<string, string>();
+  /** A finding's opening, by title: its severity and rule, checked on every use. */
+  private readonly openings = new Map<string, { severity: Severity; ruleId: string; html: string }>();
+  /** An advice item, by remediation: its reference, checked on every use. */
+  private readonly adviceItems = new Map<string, { reference: string; html: string }>();
+  /** An owner's filter value and cell, by owner id (null: unknown owner, whose cell names the key's user). */
+  private readonly owners = new Map<string | null, OwnerCell>();
 
-/** Each distinct remediation once, worst finding first, with its documentation link. */
-function advice(findings: readonly Finding[], ruleTexts: RuleTexts): string {
-  const seen = new Set<string>();
-  const items: string[] = [];
-  for (const finding of findings) {
-    if (seen.has(finding.remediation)) continue;
-    seen.add(finding.remediation);
-    const link = remembered(ruleTexts.link, finding.reference, () => {
+  constructor(asOf: string) {
+    this.asOfTime = Date.parse(asOf);
+  }
+
+  row(key: KeyView): string {
+    const owner = this.ownerCell(key);
+    let findings = '';
+    for (const finding of key.findings) findings += this.finding(finding);
+    return (
+      `<article class="key w-${key.worst ?? 'info'}" data-owner="${owner.value}"><div class="key-head">` +
+      `<h3><bdi>${text(key.displayName, 200) || '(no name)'}</bdi></h3>` +
+      `<span class="client mono"><bdi>${text(key.clientId, 300)}</bdi></span>` +
+      `<span class="owner">${owner.html}</span></div><div class="key-body">` +
+      `<div><h4>Findings</h4><ul class="findings">${findings}</ul></div>` +
+      `<div><h4>What to do</h4><ul class="advice">${this.adviceList(key.findings)}</ul></div></div></article>`
+    );
+  }
+
+  private finding(finding: Finding): string {
+    const isNew = Date.parse(finding.firstSeenAt) === this.asOfTime;
+    return `${this.opening(finding)}${isNew ? '<span class="tag">new</span>' : ''}<span class="msg">${text(finding.message, 600)}</span></li>`;
+  }
+
+  private opening(finding: Finding): string {
+    const known = this.openings.get(finding.title);
+    if (known !== undefined && known.severity === finding.severity && known.ruleId === finding.ruleId) return known.html;
+    const title = remembered(this.titles, finding.title, () => text(finding.title, 120));
+    const html =
+      `<li class="finding" data-severity="${finding.severity}" data-rule="${escapeHtml(finding.ruleId)}">` +
+      `<span class="sev sev-${finding.severity}">${finding.severity}</span> <span class="title">${title}</span>`;
+    this.openings.set(finding.title, { severity: finding.severity, ruleId: finding.ruleId, html });
+    return html;
+  }
+
+  /** Each distinct remediation once, worst finding first, with its documentation link. */
+  private adviceList(findings: readonly Finding[]): string {
+    if (findings.length === 1) return this.adviceItem(findings[0]!);
+    const seen = new Set<string>();
+    let items = '';
+    for (const finding of findings) {
+      if (seen.has(finding.remediation)) continue;
+      seen.add(finding.remediation);
+      items += this.adviceItem(finding);
+    }
+    return items;
+  }
+
+  private adviceItem(finding: Finding): string {
+    const known = this.adviceItems.get(finding.remediation);
+    if (known !== undefined && known.reference === finding.reference) return known.html;
+    const link = remembered(this.links, finding.reference, () => {
       const url = safeHttpsUrl(finding.reference);
       return url ? ` <a href="${escapeHtml(url)}" rel="noopener noreferrer" target="_blank">C1 docs</a>` : '';
     });
-    items.push(`<li>${remembered(ruleTexts.advice, finding.remediation, () => text(finding.remediation, 1000))}${link}</li>`);
+    const html = `<li>${remembered(this.advice, finding.remediation, () => text(finding.remediation, 1000))}${link}</li>`;
+    this.adviceItems.set(finding.remediation, { reference: finding.reference, html });
+    return html;
   }
-  return items.join('');
+
+  private ownerCell(key: KeyView): OwnerCell {
+    const { owner } = key;
+    const userId = key.client?.userId;
+    const known = this.owners.get(owner === null ? null : owner.id);
+    if (known !== undefined && (owner === null ? known.userId === userId : sameOwner(known.owner, owner))) return known;
+    const cell: OwnerCell = { owner, userId, value: escapeHtml(ownerKey(owner)), html: ownerHtml(owner, userId) };
+    // A tenant of many owners would otherwise keep a cell per owner to the end of the page.
+    if (this.owners.size >= OWNER_CELLS_KEPT) this.owners.clear();
+    this.owners.set(owner === null ? null : owner.id, cell);
+    return cell;
+  }
 }
 
-/** Rule texts made safe for the page, by the text they were made from. */
-interface RuleTexts {
-  title: Map<string, string>;
-  advice: Map<string, string>;
-  link: Map<string, string>;
+/** How many owners' cells are kept at once: enough for the owners of a team, bounded for a tenant of 100,000 keys. */
+const OWNER_CELLS_KEPT = 1_000;
+
+interface OwnerCell {
+  owner: Finding['owner'];
+  userId: string | null | undefined;
+  /** The key's `data-owner`, escaped. */
+  value: string;
+  html: string;
+}
+
+function sameOwner(a: Finding['owner'], b: NonNullable<Finding['owner']>): boolean {
+  return a !== null && a.id === b.id && a.displayName === b.displayName && a.email === b.email && a.status === b.status;
 }
 
 /** `make()` for this text, made once per page: the same rule text recurs on every key it fired for. */
@@ -430,10 +495,8 @@ function remembered(memo: Map<string, string>, value: string, make: () => string
   return made;
 }
 
-function ownerHtml(key: KeyView): string {
-  const { owner } = key;
+function ownerHtml(owner: Finding['owner'], userId: string | null | undefined): string {
   if (owner === null) {
-    const userId = key.client?.userId;
     return `<span class="muted">Owner unknown${userId ? ` (user <bdi class="mono">${text(userId, 80)}</bdi>)` : ''}</span>`;
   }
   const name = owner.displayName ? `<bdi>${text(owner.displayName, 120)}</bdi>` : '';
@@ -446,86 +509,81 @@ function ownerHtml(key: KeyView): string {
   return `${[name, email].filter(Boolean).join(' · ') || `user <bdi class="mono">${text(owner.id, 80)}</bdi>`}${status}`;
 }
 
-function resolvedSection(report: AuditReport): Iterable<string> {
+function resolvedSection(report: AuditReport): Piece {
   const title = `<h2 id="resolved-h">Resolved since the last run <span class="n">(${report.resolved.length})</span></h2>`;
   if (report.resolved.length === 0) {
-    return [`<section aria-labelledby="resolved-h">${title}<p class="muted">Nothing was resolved since the last run.</p></section>`];
+    return `<section aria-labelledby="resolved-h">${title}<p class="muted">Nothing was resolved since the last run.</p></section>`;
   }
-  const rows = each(
-    report.resolved,
-    (entry) =>
-      `<tr><td><span class="sev sev-${entry.severity}">${entry.severity}</span></td><td>${text(entry.title, 120)}</td>` +
-      `<td><bdi>${text(entry.displayName, 200) || '(no name)'}</bdi></td><td class="mono"><bdi>${text(entry.clientId, 300)}</bdi></td>` +
-      `<td>${escapeHtml(formatTime(entry.firstSeenAt))}</td></tr>`,
+  return rows(
+    `<section aria-labelledby="resolved-h">${title}\n<table class="list"><thead><tr><th>Last severity</th><th>Rule</th><th>Key</th><th>Client ID</th><th>First seen</th></tr></thead>\n<tbody>`,
+    report.resolved.length,
+    (index) => {
+      const entry = report.resolved[index]!;
+      return (
+        `<tr><td><span class="sev sev-${entry.severity}">${entry.severity}</span></td><td>${text(entry.title, 120)}</td>` +
+        `<td><bdi>${text(entry.displayName, 200) || '(no name)'}</bdi></td><td class="mono"><bdi>${text(entry.clientId, 300)}</bdi></td>` +
+        `<td>${escapeHtml(formatTime(entry.firstSeenAt))}</td></tr>`
+      );
+    },
     '',
-  );
-  return joined(
-    [
-      `<section aria-labelledby="resolved-h">${title}`,
-      '<table class="list"><thead><tr><th>Last severity</th><th>Rule</th><th>Key</th><th>Client ID</th><th>First seen</th></tr></thead>',
-      joined(['<tbody>', rows, '</tbody></table></section>'], ''),
-    ],
-    '\n',
+    '</tbody></table></section>',
   );
 }
 
-function suppressedSection(report: AuditReport): Iterable<string> {
-  if (report.suppressed.length === 0) return [''];
-  const rows = each(
-    report.suppressed,
-    (entry) =>
-      `<tr><td><span class="sev sev-${entry.severity}">${entry.severity}</span></td><td>${text(entry.title, 120)}</td>` +
-      `<td><bdi>${text(entry.displayName, 200) || '(no name)'}</bdi></td><td>${text(entry.reason, 500)}</td>` +
-      `<td>${entry.suppressionExpires ? escapeHtml(formatTime(entry.suppressionExpires)) : 'never'}</td></tr>`,
+function suppressedSection(report: AuditReport): Piece {
+  if (report.suppressed.length === 0) return '';
+  return rows(
+    `<section aria-labelledby="suppressed-h"><h2 id="suppressed-h">Suppressed <span class="n">(${report.suppressed.length})</span></h2>\n` +
+      '<table class="list"><thead><tr><th>Severity</th><th>Rule</th><th>Key</th><th>Reason</th><th>Until</th></tr></thead>\n<tbody>',
+    report.suppressed.length,
+    (index) => {
+      const entry = report.suppressed[index]!;
+      return (
+        `<tr><td><span class="sev sev-${entry.severity}">${entry.severity}</span></td><td>${text(entry.title, 120)}</td>` +
+        `<td><bdi>${text(entry.displayName, 200) || '(no name)'}</bdi></td><td>${text(entry.reason, 500)}</td>` +
+        `<td>${entry.suppressionExpires ? escapeHtml(formatTime(entry.suppressionExpires)) : 'never'}</td></tr>`
+      );
+    },
     '',
-  );
-  return joined(
-    [
-      `<section aria-labelledby="suppressed-h"><h2 id="suppressed-h">Suppressed <span class="n">(${report.suppressed.length})</span></h2>`,
-      '<table class="list"><thead><tr><th>Severity</th><th>Rule</th><th>Key</th><th>Reason</th><th>Until</th></tr></thead>',
-      joined(['<tbody>', rows, '</tbody></table></section>'], ''),
-    ],
-    '\n',
+    '</tbody></table></section>',
   );
 }
 
-function warningSection(report: AuditReport): Iterable<string> {
-  if (report.warnings.length === 0) return [''];
-  const rows = each(
-    report.warnings,
-    (warning) =>
-      `<tr><td class="mono"><bdi>${warning.credentialId === null ? (warning.index === undefined ? '—' : `item ${warning.index}`) : text(warning.credentialId, 200)}</bdi></td>` +
-      `<td class="mono">${text(warning.field, 80)}</td><td>${text(warning.message, 500)}</td></tr>`,
+function warningSection(report: AuditReport): Piece {
+  if (report.warnings.length === 0) return '';
+  return rows(
+    `<section aria-labelledby="warnings-h"><h2 id="warnings-h">Data warnings <span class="n">(${report.warnings.length})</span></h2>\n` +
+      '<p class="muted">Findings may be incomplete for these keys.</p>\n' +
+      '<table class="list"><thead><tr><th>Key</th><th>Field</th><th>Problem</th></tr></thead>\n<tbody>',
+    report.warnings.length,
+    (index) => {
+      const warning = report.warnings[index]!;
+      return (
+        `<tr><td class="mono"><bdi>${warning.credentialId === null ? (warning.index === undefined ? '—' : `item ${warning.index}`) : text(warning.credentialId, 200)}</bdi></td>` +
+        `<td class="mono">${text(warning.field, 80)}</td><td>${text(warning.message, 500)}</td></tr>`
+      );
+    },
     '',
-  );
-  return joined(
-    [
-      `<section aria-labelledby="warnings-h"><h2 id="warnings-h">Data warnings <span class="n">(${report.warnings.length})</span></h2>`,
-      '<p class="muted">Findings may be incomplete for these keys.</p>',
-      '<table class="list"><thead><tr><th>Key</th><th>Field</th><th>Problem</th></tr></thead>',
-      joined(['<tbody>', rows, '</tbody></table></section>'], ''),
-    ],
-    '\n',
+    '</tbody></table></section>',
   );
 }
 
-function cleanSection(model: Model): Iterable<string> {
-  if (model.clean.length === 0) return [''];
-  const rows = each(
-    model.clean,
-    (client) =>
-      `<tr><td><bdi>${text(client.displayName, 200) || '(no name)'}</bdi></td><td class="mono"><bdi>${text(client.clientId, 300)}</bdi></td>` +
-      `<td>${client.owner ? `<bdi>${text(client.owner.displayName ?? client.owner.email ?? client.owner.id, 120)}</bdi>` : '<span class="muted">unknown</span>'}</td>` +
-      `<td>${client.expiresTime ? escapeHtml(formatTime(client.expiresTime)) : 'never'}</td></tr>`,
+function cleanSection(model: Model): Piece {
+  if (model.clean.length === 0) return '';
+  return rows(
+    `<details class="clean"><summary>Keys without findings (${model.clean.length})</summary>\n` +
+      '<table class="list"><thead><tr><th>Key</th><th>Client ID</th><th>Owner</th><th>Expires</th></tr></thead>\n<tbody>',
+    model.clean.length,
+    (index) => {
+      const client = model.clean[index]!;
+      return (
+        `<tr><td><bdi>${text(client.displayName, 200) || '(no name)'}</bdi></td><td class="mono"><bdi>${text(client.clientId, 300)}</bdi></td>` +
+        `<td>${client.owner ? `<bdi>${text(client.owner.displayName ?? client.owner.email ?? client.owner.id, 120)}</bdi>` : '<span class="muted">unknown</span>'}</td>` +
+        `<td>${client.expiresTime ? escapeHtml(formatTime(client.expiresTime)) : 'never'}</td></tr>`
+      );
+    },
     '',
-  );
-  return joined(
-    [
-      `<details class="clean"><summary>Keys without findings (${model.clean.length})</summary>`,
-      '<table class="list"><thead><tr><th>Key</th><th>Client ID</th><th>Owner</th><th>Expires</th></tr></thead>',
-      joined(['<tbody>', rows, '</tbody></table></details>'], ''),
-    ],
-    '\n',
+    '</tbody></table></details>',
   );
 }
 
@@ -558,26 +616,6 @@ function line(value: string, maxLength: number): string {
 /** Only plain https links become links; anything else (javascript:, data:) stays text elsewhere. */
 function safeHttpsUrl(value: string): string | null {
   return /^https:\/\/[^\s"'<>\\]+$/.test(value) ? value : null;
-}
-
-/** `2026-11-26T21:33:16.123Z` → `2026-11-26 21:33 UTC`. */
-function formatTime(iso: string): string {
-  const time = Date.parse(iso);
-  if (Number.isNaN(time)) return iso;
-  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function formatDay(time: number): string {
-  const date = new Date(time);
-  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}`;
-}
-
-function inDays(days: number): string {
-  if (days < 1) return 'within a day';
-  const whole = Math.floor(days);
-  return `in ${whole} day${whole === 1 ? '' : 's'}`;
 }
 
 function capitalise(value: string): string {

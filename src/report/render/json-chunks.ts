@@ -1,3 +1,5 @@
+import { gathered } from './chunks.js';
+
 /**
  * `JSON.stringify(value, null, 2)` produced piece by piece, so a report of
  * 100,000 keys never exists as one 200 MB string. The outer containers (as
@@ -7,18 +9,24 @@
  * members that serialise to nothing (undefined, functions, symbols) left out
  * of objects and written as `null` in arrays, `toJSON` called once with the
  * member's key, `[]` and `{}` for empty containers, and the same errors
- * (cycles, BigInt) — only thrown when the writer gets to that member.
+ * (cycles, BigInt) — only thrown when the writer gets to that member's
+ * chunk. Members are small and many: the writer is handed them gathered into
+ * chunks of a few kilobytes.
  */
 
 const GAP = '  ';
 
 /**
- * The pieces of `JSON.stringify(value, null, 2)`. `levels` is how deep
+ * The chunks of `JSON.stringify(value, null, 2)`. `levels` is how deep
  * containers are split: 1 splits only `value` itself (an array of events:
  * one piece per event), 2 also its members (the report: one piece per client,
  * finding, …). Anything that is not a plain object or array is one piece.
  */
-export function* jsonChunks(value: unknown, levels: number): Generator<string> {
+export function jsonChunks(value: unknown, levels: number): Generator<string> {
+  return gathered(jsonPieces(value, levels));
+}
+
+function* jsonPieces(value: unknown, levels: number): Generator<string> {
   const resolved = applyToJson(value, '');
   const written = yield* serialize(resolved, value !== resolved, 0, levels, '');
   // JSON.stringify(undefined) is undefined, which a template string writes as "undefined".
@@ -41,7 +49,6 @@ function* serialize(value: unknown, toJsonApplied: boolean, depth: number, level
     yield* objectChunks(value, depth, levels, prefix);
     return true;
   }
-  // Two pieces, not `prefix + text`: the writer encodes a slice as it is, a joined string would be copied first.
   if (prefix !== '') yield prefix;
   yield stringifyAt(value, toJsonApplied, depth);
   return true;
@@ -52,8 +59,8 @@ function* serialize(value: unknown, toJsonApplied: boolean, depth: number, level
  * array: each item is stringified when it is produced (and split further
  * when `levels` > 1).
  */
-export function* jsonArrayChunks(items: Iterable<unknown>, levels: number): Generator<string> {
-  yield* arrayChunks(items, 0, levels, '');
+export function jsonArrayChunks(items: Iterable<unknown>, levels: number): Generator<string> {
+  return gathered(arrayChunks(items, 0, levels, ''));
 }
 
 function* arrayChunks(items: Iterable<unknown>, depth: number, levels: number, prefix: string): Generator<string> {
