@@ -23,8 +23,9 @@ export const WRITE_BUFFER_BYTES = 1024 * 1024;
 const MAX_BYTES_PER_UNIT = 3;
 
 export async function writeChunks(handle: FileHandle, chunks: Iterable<string>, bufferBytes: number = WRITE_BUFFER_BYTES): Promise<void> {
-  const buffers = [Buffer.allocUnsafe(bufferBytes), Buffer.allocUnsafe(bufferBytes)];
+  const buffers = [Buffer.allocUnsafe(bufferBytes), Buffer.allocUnsafe(bufferBytes)] as const;
   let current = 0;
+  let buffer = buffers[0];
   let used = 0;
   let inFlight: Promise<void> | null = null;
   let writeError: { error: unknown } | null = null;
@@ -34,8 +35,8 @@ export async function writeChunks(handle: FileHandle, chunks: Iterable<string>, 
     inFlight = null;
     if (writeError) throw writeError.error;
   };
-  const send = async (bytes: Buffer): Promise<void> => {
-    await drain();
+  /** Starts writing `bytes`; the write before it must have finished (`drain`). */
+  const start = (bytes: Buffer): void => {
     if (bytes.length === 0) return;
     // The outcome is kept, not left as a rejected promise nobody awaits while the next buffer fills.
     inFlight = writeAll(handle, bytes).catch((error: unknown) => {
@@ -43,21 +44,33 @@ export async function writeChunks(handle: FileHandle, chunks: Iterable<string>, 
     });
   };
   const flush = async (): Promise<void> => {
-    const full = buffers[current]!.subarray(0, used);
+    const full = buffer.subarray(0, used);
     current = 1 - current;
+    buffer = buffers[current]!;
     used = 0;
     // The buffer about to be filled is the one written before: wait for that write to finish.
     await drain();
-    await send(full);
+    start(full);
   };
-  const encode = async (text: string): Promise<void> => {
-    if (text.length * MAX_BYTES_PER_UNIT > bufferBytes - used) await flush();
+  /**
+   * Encodes `text` into the buffer being filled if it surely fits: the
+   * common case, done without a promise or a turn of the microtask queue.
+   */
+  const encodeIfRoom = (text: string): boolean => {
+    if (text.length * MAX_BYTES_PER_UNIT > bufferBytes - used) return false;
+    used += buffer.write(text, used, 'utf8');
+    return true;
+  };
+  /** When it does not fit, the full buffer is written first (only then is there anything to wait for). */
+  const encodeAfterFlush = async (text: string): Promise<void> => {
+    await flush();
     if (text.length * MAX_BYTES_PER_UNIT > bufferBytes) {
       // Larger than a buffer: written on its own (only a chunk this large is ever held encoded).
-      await send(Buffer.from(text, 'utf8'));
+      await drain();
+      start(Buffer.from(text, 'utf8'));
       return;
     }
-    used += buffers[current]!.write(text, used, 'utf8');
+    used += buffer.write(text, used, 'utf8');
   };
 
   try {
@@ -70,9 +83,9 @@ export async function writeChunks(handle: FileHandle, chunks: Iterable<string>, 
         carry = text.slice(-1);
         text = text.slice(0, -1);
       }
-      if (text.length > 0) await encode(text);
+      if (text.length > 0 && !encodeIfRoom(text)) await encodeAfterFlush(text);
     }
-    if (carry !== '') await encode(carry);
+    if (carry !== '' && !encodeIfRoom(carry)) await encodeAfterFlush(carry);
     await flush();
     await drain();
   } catch (error) {

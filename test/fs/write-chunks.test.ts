@@ -44,6 +44,22 @@ describe('writeChunks', () => {
     );
   });
 
+  it('property: any text cut at any positions is written as the whole text encoded at once, for small and large buffers alike', async () => {
+    const cutText = fc
+      .tuple(fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.nat(), { maxLength: 30 }))
+      .map(([text, cuts]) => {
+        const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+        return [0, ...points].map((from, index) => text.slice(from, [...points, text.length][index]));
+      });
+    await fc.assert(
+      fc.asyncProperty(cutText, fc.constantFrom(1, 2, 3, 4, 5, 7, 64, 1000, 65536), async (chunks, bufferBytes) => {
+        const bytes = await written(chunks, bufferBytes);
+        expect(bytes.equals(Buffer.from(chunks.join(''), 'utf8'))).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('a surrogate pair cut between two chunks, at a buffer boundary or not, stays one character', async () => {
     for (const bufferBytes of [3, 6, 9, 1024]) expect((await written(['ab\ud83d', '\ude00cd'], bufferBytes)).toString('utf8')).toBe('ab\ud83d\ude00cd');
   });
