@@ -303,16 +303,45 @@ async function writeTempFile(target: string, data: FileData, mode: number): Prom
  * open or fsync a directory; there the rename is as durable as the OS makes it.
  */
 export async function fsyncDirectory(dir: string): Promise<void> {
+  const directory = await openDirectory(dir);
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+/** A directory held open to make renames in it durable, for a writer that renames several times (each `sync` covers every rename before it). */
+export interface OpenDirectory {
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where a directory cannot be opened or fsynced (see `fsyncDirectory`), `sync` does nothing. */
+export async function openDirectory(dir: string): Promise<OpenDirectory> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
-    await handle.sync();
   } catch (error) {
-    const code = errorCode(error);
-    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP') throw error;
-  } finally {
-    await handle?.close().catch(() => undefined);
+    if (!directoriesCannotSync(error)) throw error;
   }
+  return {
+    async sync(): Promise<void> {
+      try {
+        await handle?.sync();
+      } catch (error) {
+        if (!directoriesCannotSync(error)) throw error;
+      }
+    },
+    async close(): Promise<void> {
+      await handle?.close().catch(() => undefined);
+    },
+  };
+}
+
+function directoriesCannotSync(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'EISDIR' || code === 'EINVAL' || code === 'EPERM' || code === 'EACCES' || code === 'ENOTSUP';
 }
 
 async function exists(path: string): Promise<boolean> {

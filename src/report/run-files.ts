@@ -6,13 +6,14 @@ import {
   claimName,
   errorCode,
   errorMessage,
-  fsyncDirectory,
+  openDirectory,
   removeQuietly,
   removeStaleTempFiles,
   replaceWithLinkAtomic,
   stageFile,
   type FileData,
   type LinkAtomicOptions,
+  type OpenDirectory,
   type StagedFile,
 } from '../fs/atomic-write.js';
 import type { Logger } from '../logger.js';
@@ -95,17 +96,21 @@ export async function writeRunFiles(stamp: string, files: readonly RunFile[], op
   }
   // Once per run, while the files are written: it never touches a live writer's temp file.
   const sweep = removeStaleTempFiles(dir).catch(() => undefined);
+  // Opened once for the run's three directory fsyncs.
+  const directory = openDirectory(dir);
+  directory.catch(() => undefined);
   try {
-    const dated = await writeDatedFiles(stamp, primary, others, dir);
+    const dated = await writeDatedFiles(stamp, primary, others, dir, directory);
     const base = dated.primaryPath.slice(0, dated.primaryPath.length - primary.extension.length - 1);
     const written: WrittenFile[] = files.map((file) => ({ extension: file.extension, path: `${base}.${file.extension}`, latestPath: latestPath(dir, file.extension) }));
     // Listed now, beside the `latest` links: this run's files are all in place, and the listing only decides about older runs.
     const listing = listRunFiles(dir, options.logger);
-    await replaceLatest(written, dir, options.link);
+    await replaceLatest(written, directory, options.link);
     const removed = await pruneRuns(options, base.slice(dir.length + 1), await listing);
     return { files: written, removed };
   } finally {
     await sweep;
+    await directory.then((open) => open.close(), () => undefined);
   }
 }
 
@@ -113,7 +118,13 @@ export async function writeRunFiles(stamp: string, files: readonly RunFile[], op
  * Every dated file of the run in place and durable, or none of them (and no
  * temp file) and the error of the first file, in the files' order, that failed.
  */
-async function writeDatedFiles(stamp: string, primary: RunFile, others: readonly RunFile[], dir: string): Promise<{ primaryPath: string }> {
+async function writeDatedFiles(
+  stamp: string,
+  primary: RunFile,
+  others: readonly RunFile[],
+  dir: string,
+  directory: Promise<OpenDirectory>,
+): Promise<{ primaryPath: string }> {
   const candidate = (file: RunFile, attempt: number): string => fileName(runName(stamp, attempt), file.extension);
   const failures: { index: number; error: unknown }[] = [];
   const staged: (StagedFile | undefined)[] = [];
@@ -172,7 +183,7 @@ async function writeDatedFiles(stamp: string, primary: RunFile, others: readonly
   if (failures.length === 0 && primaryPath !== undefined) {
     await removeQuietly(staged[0]!.path);
     // One fsync makes every dated name durable (and the temp name's removal with them).
-    await settle(0, fsyncDirectory(dir));
+    await settle(0, directory.then((open) => open.sync()));
   }
 
   const first = failures.sort((a, b) => a.index - b.index)[0];
@@ -191,25 +202,29 @@ async function writeDatedFiles(stamp: string, primary: RunFile, others: readonly
  * A failure removes this run's dated files again; a `latest` already replaced
  * keeps naming its (still complete) file.
  */
-async function replaceLatest(written: readonly WrittenFile[], dir: string, link: LinkAtomicOptions['link']): Promise<void> {
-  const linkOptions: LinkAtomicOptions = { mode: REPORT_FILE_MODE, ...(link ? { link } : {}) };
+async function replaceLatest(written: readonly WrittenFile[], directory: Promise<OpenDirectory>, link: LinkAtomicOptions['link']): Promise<void> {
+  // The directory is fsynced here, once after each step, not by each replacement.
+  const linkOptions: LinkAtomicOptions = { mode: REPORT_FILE_MODE, syncDirectory: false, ...(link ? { link } : {}) };
+  // Best effort, as for any replaced file: the `latest` names are in place whether or not this succeeds.
+  const syncDirectory = (): Promise<void> => directory.then((open) => open.sync()).catch(() => undefined);
   const undo = async (): Promise<void> => {
     await Promise.all(written.map((file) => removeQuietly(file.path)));
   };
   const [primary, ...others] = written;
-  const results = await Promise.allSettled(others.map((file) => replaceWithLinkAtomic(file.path, file.latestPath, { ...linkOptions, syncDirectory: false })));
+  const results = await Promise.allSettled(others.map((file) => replaceWithLinkAtomic(file.path, file.latestPath, linkOptions)));
   const failed = results.findIndex((result) => result.status === 'rejected');
   if (failed >= 0) {
     await undo();
     throw writeFailed(others[failed]!.latestPath, (results[failed] as PromiseRejectedResult).reason);
   }
-  if (others.length > 0) await fsyncDirectory(dir).catch(() => undefined);
+  if (others.length > 0) await syncDirectory();
   try {
     await replaceWithLinkAtomic(primary!.path, primary!.latestPath, linkOptions);
   } catch (error) {
     await undo();
     throw writeFailed(primary!.latestPath, error);
   }
+  await syncDirectory();
 }
 
 export function latestPath(dir: string, extension: string): string {
