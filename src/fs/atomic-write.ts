@@ -236,12 +236,7 @@ export function pidExists(pid: number): boolean {
 /** Exclusive, never through a symlink: a file or link planted at the temp name makes this fail, not write elsewhere. */
 const TEMP_OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
-/**
- * A file written under a fresh temp name next to where it is going, for
- * callers that put several files in place together (a run's report files).
- * `stageFile` resolves once every byte has been handed to the kernel, so the
- * caller can go on to the next file while this one is fsynced and closed.
- */
+/** A file written under a temp name, being made durable; the caller gives it its name (rename, `claimName`) or removes it. */
 export interface StagedFile {
   /** The temp file's path. */
   readonly path: string;
@@ -249,6 +244,13 @@ export interface StagedFile {
   readonly durable: Promise<void>;
 }
 
+/**
+ * Writes `data` to a fresh temp file next to `target`, for callers that put
+ * several files in place together (a run's report files). Resolves once
+ * every byte has been handed to the kernel, so the caller can go on to the
+ * next file while this one is fsynced and closed (`durable`). On failure
+ * the temp file is removed.
+ */
 export async function stageFile(target: string, data: FileData, mode: number): Promise<StagedFile> {
   let temp = newTempPath(target);
   let handle: FileHandle | undefined;
