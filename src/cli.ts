@@ -29,13 +29,15 @@ if (argv.length === 1 && argv[0] === '--version') {
   const { TOOL_NAME, TOOL_VERSION } = await import('./version.js');
   process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`);
 } else {
-  const [{ systemClock }, { printLine }, { main }, { limitHeapGrowth }] = await Promise.all([
+  const [{ systemClock }, { printLine }, { main }, { limitHeapGrowth }, { limitCompilerTier }] = await Promise.all([
     import('./clock.js'),
     import('./cli/io.js'),
     import('./cli/main.js'),
     import('./runtime/heap-growth.js'),
+    import('./runtime/compiler-tier.js'),
   ]);
   limitHeapGrowth();
+  limitCompilerTier();
   warningsAsLogLines(systemClock, printLine);
   process.exitCode = await main(argv, {
     env: process.env,
