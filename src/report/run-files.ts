@@ -82,8 +82,9 @@ const REPORT_DIR_MODE = 0o750;
  * The files are rendered one after another, but the waiting is overlapped:
  * each file goes to a temp name first, and the next one is rendered while
  * the one before is fsynced, closed and (the first) linked to its name. The
- * directory is fsynced once for all the dated names, and once for all the
- * other `latest` names before the first file's `latest` is replaced.
+ * directory (opened once) is fsynced once for all the dated names, once for
+ * all the other `latest` names before the first file's `latest` is
+ * replaced, and once after that. Stale temp files are swept once per run.
  */
 export async function writeRunFiles(stamp: string, files: readonly RunFile[], options: WriteRunOptions): Promise<WrittenRun> {
   const [primary, ...others] = files;
@@ -154,6 +155,8 @@ async function writeDatedFiles(
       index === 0
         ? current.durable.then(async () => {
             primaryPath = await claimName(current.path, dir, (attempt) => candidate(file, attempt));
+            // The run's name holds the file now; the temp name goes (its removal is made durable with the other names).
+            await removeQuietly(current.path);
           })
         : current.durable;
     pending.push(settle(index, done));
@@ -181,7 +184,6 @@ async function writeDatedFiles(
     );
   }
   if (failures.length === 0 && primaryPath !== undefined) {
-    await removeQuietly(staged[0]!.path);
     // One fsync makes every dated name durable (and the temp name's removal with them).
     await settle(0, directory.then((open) => open.sync()));
   }
