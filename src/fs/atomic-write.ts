@@ -35,8 +35,14 @@ export type FileData = string | Uint8Array | Iterable<string>;
 
 /** Replaces `target` atomically with `data`. On failure the temp file is removed and `target` is untouched. */
 export async function writeFileAtomic(target: string, data: FileData, options: AtomicWriteOptions): Promise<void> {
-  await removeStaleTempFiles(dirname(target)).catch(() => undefined);
-  const temp = await writeTempFile(target, data, options.mode);
+  // The sweep never touches a live writer's temp file (ours included), so it runs while the data is written.
+  const sweep = removeStaleTempFiles(dirname(target)).catch(() => undefined);
+  let temp: string;
+  try {
+    temp = await writeTempFile(target, data, options.mode);
+  } finally {
+    await sweep;
+  }
   try {
     await rename(temp, target);
   } catch (error) {
@@ -54,6 +60,12 @@ const NO_HARD_LINK = new Set(['EPERM', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS
 export interface LinkAtomicOptions extends AtomicWriteOptions {
   /** The hard-link call; replaceable so the copy fallback can be exercised on a filesystem that has links. */
   link?: (existing: string, newPath: string) => Promise<void>;
+  /**
+   * Whether to fsync the directory after the rename (default true). A caller
+   * replacing several files in one directory may turn it off and fsync the
+   * directory once after the last rename, which makes every one of them durable.
+   */
+  syncDirectory?: boolean;
 }
 
 /**
@@ -96,7 +108,7 @@ export async function replaceWithLinkAtomic(source: string, target: string, opti
     if (created) await removeQuietly(temp);
     throw error;
   }
-  await fsyncDirectory(dirname(target)).catch(() => undefined);
+  if (options.syncDirectory !== false) await fsyncDirectory(dirname(target)).catch(() => undefined);
   return how;
 }
 
@@ -123,29 +135,45 @@ export async function writeFileExclusive(
   data: FileData,
   options: AtomicWriteOptions & { maxAttempts?: number },
 ): Promise<string> {
-  const maxAttempts = options.maxAttempts ?? 100;
-  await removeStaleTempFiles(dir).catch(() => undefined);
-  const temp = await writeTempFile(join(dir, candidateName(0)), data, options.mode);
+  const sweep = removeStaleTempFiles(dir).catch(() => undefined);
+  let temp: string;
   try {
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const target = join(dir, candidateName(attempt));
-      try {
-        await link(temp, target);
-      } catch (error) {
-        const code = errorCode(error);
-        if (code === 'EEXIST') continue;
-        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
-        // A filesystem without hard links: check, then rename. Racy, but still never replaces a file that existed before.
-        if (await exists(target)) continue;
-        await rename(temp, target);
-      }
-      await fsyncDirectory(dir);
-      return target;
-    }
-    throw new Error(`no free file name after ${maxAttempts} attempts (last tried ${candidateName(maxAttempts - 1)})`);
+    temp = await writeTempFile(join(dir, candidateName(0)), data, options.mode);
+  } finally {
+    await sweep;
+  }
+  try {
+    const target = await claimName(temp, dir, candidateName, options.maxAttempts);
+    await fsyncDirectory(dir);
+    return target;
   } finally {
     await removeQuietly(temp);
   }
+}
+
+/**
+ * Gives the complete, fsynced file `temp` (in `dir`) the first free name of
+ * `candidateName(0)`, `candidateName(1)`, …, never replacing an existing
+ * file, and returns the path. `temp` keeps its name too (a hard link) until
+ * the caller removes it; where there are no links it is renamed instead.
+ * The directory is not fsynced: the caller does that, once for all its names.
+ */
+export async function claimName(temp: string, dir: string, candidateName: (attempt: number) => string, maxAttempts = 100): Promise<string> {
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const target = join(dir, candidateName(attempt));
+    try {
+      await link(temp, target);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'EEXIST') continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+      // A filesystem without hard links: check, then rename. Racy, but still never replaces a file that existed before.
+      if (await exists(target)) continue;
+      await rename(temp, target);
+    }
+    return target;
+  }
+  throw new Error(`no free file name after ${maxAttempts} attempts (last tried ${candidateName(maxAttempts - 1)})`);
 }
 
 /** The host name, reduced to characters that are safe in a file name on any filesystem. */
@@ -208,7 +236,22 @@ export function pidExists(pid: number): boolean {
 /** Exclusive, never through a symlink: a file or link planted at the temp name makes this fail, not write elsewhere. */
 const TEMP_OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
-async function writeTempFile(target: string, data: FileData, mode: number): Promise<string> {
+/** A file written under a temp name, being made durable; the caller gives it its name (rename, `claimName`) or removes it. */
+export interface StagedFile {
+  /** The temp file's path. */
+  readonly path: string;
+  /** Settles once the data is fsynced and the file closed; when it rejects, the temp file has been removed. */
+  readonly durable: Promise<void>;
+}
+
+/**
+ * Writes `data` to a fresh temp file next to `target`, for callers that put
+ * several files in place together (a run's report files). Resolves once
+ * every byte has been handed to the kernel, so the caller can go on to the
+ * next file while this one is fsynced and closed (`durable`). On failure
+ * the temp file is removed.
+ */
+export async function stageFile(target: string, data: FileData, mode: number): Promise<StagedFile> {
   let temp = newTempPath(target);
   let handle: FileHandle | undefined;
   let created = false;
@@ -228,16 +271,33 @@ async function writeTempFile(target: string, data: FileData, mode: number): Prom
     await handle.chmod(mode);
     if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
     else await writeChunks(handle, data);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    return temp;
   } catch (error) {
     await handle?.close().catch(() => undefined);
     // Only a file this call created is removed: something planted made the open fail and is left alone.
     if (created) await removeQuietly(temp);
     throw error;
   }
+  const durable = syncAndClose(handle, temp);
+  // Awaited by the caller; this only keeps a failure from counting as unhandled while the caller works on the next file.
+  durable.catch(() => undefined);
+  return { path: temp, durable };
+}
+
+async function syncAndClose(handle: FileHandle, temp: string): Promise<void> {
+  try {
+    await handle.sync();
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await removeQuietly(temp);
+    throw error;
+  }
+}
+
+async function writeTempFile(target: string, data: FileData, mode: number): Promise<string> {
+  const staged = await stageFile(target, data, mode);
+  await staged.durable;
+  return staged.path;
 }
 
 /**
@@ -245,16 +305,45 @@ async function writeTempFile(target: string, data: FileData, mode: number): Prom
  * open or fsync a directory; there the rename is as durable as the OS makes it.
  */
 export async function fsyncDirectory(dir: string): Promise<void> {
+  const directory = await openDirectory(dir);
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+/** A directory held open to make renames in it durable, for a writer that renames several times (each `sync` covers every rename before it). */
+export interface OpenDirectory {
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where a directory cannot be opened or fsynced (see `fsyncDirectory`), `sync` does nothing. */
+export async function openDirectory(dir: string): Promise<OpenDirectory> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
-    await handle.sync();
   } catch (error) {
-    const code = errorCode(error);
-    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP') throw error;
-  } finally {
-    await handle?.close().catch(() => undefined);
+    if (!directoriesCannotSync(error)) throw error;
   }
+  return {
+    async sync(): Promise<void> {
+      try {
+        await handle?.sync();
+      } catch (error) {
+        if (!directoriesCannotSync(error)) throw error;
+      }
+    },
+    async close(): Promise<void> {
+      await handle?.close().catch(() => undefined);
+    },
+  };
+}
+
+function directoriesCannotSync(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'EISDIR' || code === 'EINVAL' || code === 'EPERM' || code === 'EACCES' || code === 'ENOTSUP';
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -267,7 +356,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function removeQuietly(path: string): Promise<void> {
+/** Removes a file if it is there; a file already gone, or one that cannot be removed, is not an error here. */
+export async function removeQuietly(path: string): Promise<void> {
   await unlink(path).catch(() => undefined);
 }
 

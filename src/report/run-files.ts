@@ -1,7 +1,21 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HygieneError } from '../errors.js';
-import { errorCode, errorMessage, replaceWithLinkAtomic, writeFileAtomic, writeFileExclusive, type FileData, type LinkAtomicOptions } from '../fs/atomic-write.js';
+import {
+  claimName,
+  errorCode,
+  errorMessage,
+  openDirectory,
+  removeQuietly,
+  removeStaleTempFiles,
+  replaceWithLinkAtomic,
+  stageFile,
+  type FileData,
+  type LinkAtomicOptions,
+  type OpenDirectory,
+  type StagedFile,
+} from '../fs/atomic-write.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -64,55 +78,155 @@ const REPORT_DIR_MODE = 0o750;
  * `latest` (the previous one) is untouched. No `latest` is replaced before
  * every dated file is complete, so a failure while writing one leaves every
  * `latest` as it was.
+ *
+ * The files are rendered one after another, but the waiting is overlapped:
+ * each file goes to a temp name first, and the next one is rendered while
+ * the one before is fsynced, closed and (the first) linked to its name. The
+ * directory (opened once) is fsynced once for all the dated names, once for
+ * all the other `latest` names before the first file's `latest` is
+ * replaced, and once after that. Stale temp files are swept once per run.
  */
 export async function writeRunFiles(stamp: string, files: readonly RunFile[], options: WriteRunOptions): Promise<WrittenRun> {
   const [primary, ...others] = files;
   if (!primary) throw new Error('writeRunFiles needs at least one file');
+  const { dir } = options;
   try {
-    await mkdir(options.dir, { recursive: true, mode: REPORT_DIR_MODE });
+    await mkdir(dir, { recursive: true, mode: REPORT_DIR_MODE });
   } catch (error) {
-    throw writeFailed(options.dir, error);
+    throw writeFailed(dir, error);
   }
-
-  let primaryPath: string;
+  // Once per run, while the files are written: it never touches a live writer's temp file.
+  const sweep = removeStaleTempFiles(dir).catch(() => undefined);
+  // Opened once for the run's three directory fsyncs.
+  const directory = openDirectory(dir);
+  directory.catch(() => undefined);
   try {
-    primaryPath = await writeFileExclusive(options.dir, (attempt) => fileName(runName(stamp, attempt), primary.extension), primary.content, {
-      mode: REPORT_FILE_MODE,
+    const dated = await writeDatedFiles(stamp, primary, others, dir, directory);
+    const base = dated.primaryPath.slice(0, dated.primaryPath.length - primary.extension.length - 1);
+    const written: WrittenFile[] = files.map((file) => ({ extension: file.extension, path: `${base}.${file.extension}`, latestPath: latestPath(dir, file.extension) }));
+    // Listed now, beside the `latest` links: this run's files are all in place, and the listing only decides about older runs.
+    const listing = listRunFiles(dir, options.logger);
+    await replaceLatest(written, directory, options.link);
+    const removed = await pruneRuns(options, base.slice(dir.length + 1), await listing);
+    return { files: written, removed };
+  } finally {
+    await sweep;
+    await directory.then((open) => open.close(), () => undefined);
+  }
+}
+
+/**
+ * Every dated file of the run in place and durable, or none of them (and no
+ * temp file) and the error of the first file, in the files' order, that failed.
+ */
+async function writeDatedFiles(
+  stamp: string,
+  primary: RunFile,
+  others: readonly RunFile[],
+  dir: string,
+  directory: Promise<OpenDirectory>,
+): Promise<{ primaryPath: string }> {
+  const candidate = (file: RunFile, attempt: number): string => fileName(runName(stamp, attempt), file.extension);
+  const failures: { index: number; error: unknown }[] = [];
+  const staged: (StagedFile | undefined)[] = [];
+  // Each step settles: a failure is recorded, never left as a rejection nobody is waiting for yet.
+  const settle = async (index: number, step: Promise<void>): Promise<void> => {
+    await step.catch((error: unknown) => {
+      failures.push({ index, error });
     });
-  } catch (error) {
-    throw writeFailed(join(options.dir, fileName(runName(stamp, 0), primary.extension)), error);
-  }
-  const base = primaryPath.slice(0, primaryPath.length - primary.extension.length - 1);
-  const dated: string[] = [primaryPath];
-  const written: WrittenFile[] = [{ extension: primary.extension, path: primaryPath, latestPath: latestPath(options.dir, primary.extension) }];
-
-  const undo = async (): Promise<void> => {
-    await Promise.all(dated.map((path) => unlink(path).catch(() => undefined)));
   };
-  const step = async (path: string, write: () => Promise<void>): Promise<void> => {
+
+  const pending: Promise<void>[] = [];
+  let primaryPath: string | undefined;
+  for (const [index, file] of [primary, ...others].entries()) {
+    // A file before this one has failed already: the run is lost, nothing more is rendered.
+    if (failures.length > 0) break;
+    let current: StagedFile;
     try {
-      await write();
+      // The temp name is the unsuffixed one's: only the name it is given in the end matters.
+      current = await stageFile(join(dir, candidate(file, 0)), file.content, REPORT_FILE_MODE);
     } catch (error) {
-      await undo();
-      throw writeFailed(path, error);
+      failures.push({ index, error });
+      break;
     }
+    staged.push(current);
+    // The first file claims the run's name as soon as it is on disk, while the next one is being written.
+    const done =
+      index === 0
+        ? current.durable.then(async () => {
+            primaryPath = await claimName(current.path, dir, (attempt) => candidate(file, attempt));
+            // The run's name holds the file now; the temp name goes (its removal is made durable with the other names).
+            await removeQuietly(current.path);
+          })
+        : current.durable;
+    pending.push(settle(index, done));
+  }
+  await Promise.all(pending);
+
+  const base = primaryPath?.slice(0, primaryPath.length - primary.extension.length - 1);
+  const placed: string[] = primaryPath ? [primaryPath] : [];
+  const removeAll = async (): Promise<void> => {
+    await Promise.all([...placed, ...staged.map((file) => file?.path)].map((path) => (path ? removeQuietly(path) : undefined)));
   };
 
-  for (const file of others) {
-    // The name is this run's: the primary file claimed it, so a leftover of the same name is from a run that never finished.
-    const path = `${base}.${file.extension}`;
-    await step(path, () => writeFileAtomic(path, file.content, { mode: REPORT_FILE_MODE }));
-    dated.push(path);
-    written.push({ extension: file.extension, path, latestPath: latestPath(options.dir, file.extension) });
+  if (failures.length === 0 && base !== undefined) {
+    // The name is this run's: the first file claimed it, so a leftover of the same name is from a run that never finished.
+    await Promise.all(
+      others.map((file, offset) => {
+        const target = `${base}.${file.extension}`;
+        return settle(
+          offset + 1,
+          rename(staged[offset + 1]!.path, target).then(() => {
+            placed.push(target);
+          }),
+        );
+      }),
+    );
   }
-  // Primary last: `written` is in the files' order, primary first.
-  for (const file of [...written.slice(1), written[0]!]) {
-    const linkOptions: LinkAtomicOptions = { mode: REPORT_FILE_MODE, ...(options.link ? { link: options.link } : {}) };
-    await step(file.latestPath, () => replaceWithLinkAtomic(file.path, file.latestPath, linkOptions).then(() => undefined));
+  if (failures.length === 0 && primaryPath !== undefined) {
+    // One fsync makes every dated name durable (and the temp name's removal with them).
+    await settle(0, directory.then((open) => open.sync()));
   }
 
-  const removed = await pruneRuns(options, base.slice(options.dir.length + 1));
-  return { files: written, removed };
+  const first = failures.sort((a, b) => a.index - b.index)[0];
+  if (first === undefined && primaryPath !== undefined) return { primaryPath };
+  await removeAll();
+  const index = first?.index ?? 0;
+  const file = index === 0 ? primary : others[index - 1]!;
+  // Named as it would have been: the run's name with the suffix it got, where it got one.
+  const path = base === undefined ? join(dir, candidate(file, 0)) : `${base}.${file.extension}`;
+  throw writeFailed(path, first?.error ?? new Error('the report name was not claimed'));
+}
+
+/**
+ * Replaces each `latest.<ext>` by a link to its dated file: the other files'
+ * first (together), then the first file's, each step durable before the next.
+ * A failure removes this run's dated files again; a `latest` already replaced
+ * keeps naming its (still complete) file.
+ */
+async function replaceLatest(written: readonly WrittenFile[], directory: Promise<OpenDirectory>, link: LinkAtomicOptions['link']): Promise<void> {
+  // The directory is fsynced here, once after each step, not by each replacement.
+  const linkOptions: LinkAtomicOptions = { mode: REPORT_FILE_MODE, syncDirectory: false, ...(link ? { link } : {}) };
+  // Best effort, as for any replaced file: the `latest` names are in place whether or not this succeeds.
+  const syncDirectory = (): Promise<void> => directory.then((open) => open.sync()).catch(() => undefined);
+  const undo = async (): Promise<void> => {
+    await Promise.all(written.map((file) => removeQuietly(file.path)));
+  };
+  const [primary, ...others] = written;
+  const results = await Promise.allSettled(others.map((file) => replaceWithLinkAtomic(file.path, file.latestPath, linkOptions)));
+  const failed = results.findIndex((result) => result.status === 'rejected');
+  if (failed >= 0) {
+    await undo();
+    throw writeFailed(others[failed]!.latestPath, (results[failed] as PromiseRejectedResult).reason);
+  }
+  if (others.length > 0) await syncDirectory();
+  try {
+    await replaceWithLinkAtomic(primary!.path, primary!.latestPath, linkOptions);
+  } catch (error) {
+    await undo();
+    throw writeFailed(primary!.latestPath, error);
+  }
+  await syncDirectory();
 }
 
 export function latestPath(dir: string, extension: string): string {
@@ -130,21 +244,25 @@ function fileName(run: string, extension: string): string {
 /** `report-20261126T213316.123Z-1` → its stamp and suffix, for ordering runs. */
 const RUN_NAME = /^report-(\d{8}T\d{6}\.\d{3}Z)(?:-(\d+))?$/;
 
+/** The report directory's entries, for retention; `null` (and a warning) when it cannot be listed, which never fails a run. */
+async function listRunFiles(dir: string, logger: Logger | undefined): Promise<Dirent[] | null> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    logger?.warn({ dir, err: errorMessage(error) }, 'could not list the report directory for retention');
+    return null;
+  }
+}
+
 /**
  * Keeps the run just written plus the `keep - 1` newest other runs; removes
  * every file of older runs. Only regular files named `report-<stamp>[-n].<ext>`
  * with a known extension are considered, so nothing else is ever touched.
  */
-async function pruneRuns(options: WriteRunOptions, justWritten: string): Promise<string[]> {
+async function pruneRuns(options: WriteRunOptions, justWritten: string, entries: readonly Dirent[] | null): Promise<string[]> {
   const { dir, logger } = options;
   const keep = Math.max(1, options.keep);
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    logger?.warn({ dir, err: errorMessage(error) }, 'could not list the report directory for retention');
-    return [];
-  }
+  if (entries === null) return [];
   // Longest first, so `report-….ocsf.json` is read as extension `ocsf.json`, not `json`.
   const extensions = [...options.knownExtensions].sort((a, b) => b.length - a.length);
   const runs = new Map<string, { stamp: string; suffix: number; files: string[] }>();
@@ -161,20 +279,20 @@ async function pruneRuns(options: WriteRunOptions, justWritten: string): Promise
   }
   const older = [...runs.values()].sort((a, b) => (a.stamp === b.stamp ? b.suffix - a.suffix : a.stamp < b.stamp ? 1 : -1));
 
-  const removed: string[] = [];
-  for (const run of older.slice(keep - 1)) {
-    for (const name of run.files.sort()) {
-      const path = join(dir, name);
+  const doomed = older.slice(keep - 1).flatMap((run) => run.files.sort().map((name) => join(dir, name)));
+  // Removed together; the list of what went keeps the runs' order.
+  const gone = await Promise.all(
+    doomed.map(async (path) => {
       try {
         await unlink(path);
-        removed.push(path);
+        return true;
       } catch (error) {
-        if (errorCode(error) === 'ENOENT') continue;
-        logger?.warn({ path, err: errorMessage(error) }, 'could not remove an old report');
+        if (errorCode(error) !== 'ENOENT') logger?.warn({ path, err: errorMessage(error) }, 'could not remove an old report');
+        return false;
       }
-    }
-  }
-  return removed;
+    }),
+  );
+  return doomed.filter((_, index) => gone[index]);
 }
 
 function writeFailed(path: string, cause: unknown): HygieneError {

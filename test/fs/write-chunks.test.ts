@@ -1,5 +1,5 @@
 import { fstatSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -19,11 +19,11 @@ afterEach(async () => {
 });
 
 /** Writes `chunks` to a fresh file with buffers of the given size and returns its bytes. */
-async function written(chunks: Iterable<string>, bufferBytes: number): Promise<Buffer> {
+async function written(chunks: Iterable<string>, bufferBytes: number, syncBehindBytes?: number): Promise<Buffer> {
   const path = join(dir, `out-${Math.random().toString(16).slice(2)}`);
   const handle = await open(path, 'wx');
   try {
-    await writeChunks(handle, chunks, bufferBytes);
+    await writeChunks(handle, chunks, { bufferBytes, syncBehindBytes });
   } finally {
     await handle.close();
   }
@@ -38,6 +38,22 @@ describe('writeChunks', () => {
     await fc.assert(
       fc.asyncProperty(pieces, fc.integer({ min: 1, max: 64 }), async (chunks, bufferBytes) => {
         const bytes = await written(chunks, bufferBytes);
+        expect(bytes.equals(Buffer.from(chunks.join(''), 'utf8'))).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('property: any text cut at any positions is written as the whole text encoded at once, for small and large buffers alike, syncing behind or not', async () => {
+    const cutText = fc
+      .tuple(fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.nat(), { maxLength: 30 }))
+      .map(([text, cuts]) => {
+        const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+        return [0, ...points].map((from, index) => text.slice(from, [...points, text.length][index]));
+      });
+    await fc.assert(
+      fc.asyncProperty(cutText, fc.constantFrom(1, 2, 3, 4, 5, 7, 64, 1000, 65536), fc.integer({ min: 1, max: 2000 }), async (chunks, bufferBytes, syncBehindBytes) => {
+        const bytes = await written(chunks, bufferBytes, syncBehindBytes);
         expect(bytes.equals(Buffer.from(chunks.join(''), 'utf8'))).toBe(true);
       }),
       { numRuns: 150 },
@@ -76,7 +92,7 @@ describe('writeChunks', () => {
       }
     }
     try {
-      await writeChunks(handle, chunks(), bufferBytes);
+      await writeChunks(handle, chunks(), { bufferBytes });
     } finally {
       await handle.close();
     }
@@ -94,7 +110,7 @@ describe('writeChunks', () => {
     }
     let error: unknown;
     try {
-      await writeChunks(handle, failing(), 256);
+      await writeChunks(handle, failing(), { bufferBytes: 256 });
     } catch (caught) {
       error = caught;
     }
@@ -120,7 +136,7 @@ describe('writeChunks', () => {
     }
     let error: unknown;
     try {
-      await writeChunks(handle, endless(), 1000);
+      await writeChunks(handle, endless(), { bufferBytes: 1000 });
     } catch (caught) {
       error = caught;
     } finally {
@@ -128,5 +144,79 @@ describe('writeChunks', () => {
     }
     expect((error as NodeJS.ErrnoException).code).toBe('EBADF');
     expect(produced).toBeLessThan(100);
+  });
+
+  it('syncs behind the writes: an fdatasync every syncBehindBytes, in the background, one at a time, all finished when it returns', async () => {
+    const path = join(dir, 'behind');
+    const handle = await open(path, 'wx');
+    const syncedAt: number[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    // The real handle, watched: when each sync starts (how much is on disk) and how many run at once.
+    const watched = {
+      write: handle.write.bind(handle),
+      datasync: async (): Promise<void> => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        syncedAt.push(fstatSync(handle.fd).size);
+        try {
+          await handle.datasync();
+        } finally {
+          running -= 1;
+        }
+      },
+    } as unknown as FileHandle;
+    try {
+      await writeChunks(watched, Array.from({ length: 400 }, () => 'w'.repeat(250)), { bufferBytes: 1000, syncBehindBytes: 10_000 });
+    } finally {
+      await handle.close();
+    }
+    expect((await readFile(path, 'utf8')).length).toBe(100_000);
+    expect(running).toBe(0);
+    expect(mostAtOnce).toBe(1);
+    // How many depends on how fast the disk syncs (none starts while one runs); never more often than every 10,000 bytes.
+    expect(syncedAt.length).toBeGreaterThanOrEqual(1);
+    expect(syncedAt.length).toBeLessThanOrEqual(9);
+    syncedAt.forEach((size, index) => expect(size - (syncedAt[index - 1] ?? 0)).toBeGreaterThanOrEqual(10_000));
+  });
+
+  it('a background sync that fails fails the write: an I/O error it took would not reach the caller\'s fsync again', async () => {
+    const path = join(dir, 'sync-fails');
+    const handle = await open(path, 'wx');
+    const failing = {
+      write: handle.write.bind(handle),
+      datasync: async (): Promise<void> => {
+        throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+      },
+    } as unknown as FileHandle;
+    let error: unknown;
+    try {
+      await writeChunks(failing, Array.from({ length: 400 }, () => 'e'.repeat(250)), { bufferBytes: 1000, syncBehindBytes: 10_000 });
+    } catch (caught) {
+      error = caught;
+    } finally {
+      await handle.close();
+    }
+    expect((error as NodeJS.ErrnoException).code).toBe('EIO');
+  });
+
+  it('no sync behind a file smaller than syncBehindBytes', async () => {
+    const path = join(dir, 'small');
+    const handle = await open(path, 'wx');
+    let syncs = 0;
+    const watched = {
+      write: handle.write.bind(handle),
+      datasync: async (): Promise<void> => {
+        syncs += 1;
+        await handle.datasync();
+      },
+    } as unknown as FileHandle;
+    try {
+      await writeChunks(watched, Array.from({ length: 39 }, () => 'w'.repeat(250)), { bufferBytes: 1000, syncBehindBytes: 10_000 });
+    } finally {
+      await handle.close();
+    }
+    expect((await readFile(path)).length).toBe(9750);
+    expect(syncs).toBe(0);
   });
 });

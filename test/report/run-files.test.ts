@@ -1,5 +1,7 @@
-import { link, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { link, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HygieneError } from '../../src/errors.js';
@@ -134,3 +136,141 @@ describe('latest.<ext> as a link to the dated file', () => {
     expect(await temps()).toEqual([]);
   });
 });
+
+/**
+ * The files of a run are rendered one after another and put in place
+ * together: each goes to a temp name first (the next one is rendered while
+ * it is fsynced), the first claims the run's name, the others take it.
+ */
+describe('writing the files of a run together', () => {
+  const stamp = '20261121T070000.000Z';
+
+  async function caught(promise: Promise<unknown>): Promise<HygieneError> {
+    try {
+      await promise;
+    } catch (error) {
+      expect(error).toBeInstanceOf(HygieneError);
+      return error as HygieneError;
+    }
+    throw new Error('expected the write to fail');
+  }
+
+  it('renders the next file only once every byte of the one before is written: never two renderings at once', async () => {
+    const first = 'j'.repeat(3 * 1024 * 1024);
+    let firstOnDisk = -1;
+    function* second(): Generator<string> {
+      // The first file, under its temp name or its own by now, holds all of it.
+      const [name] = readdirSync(dir).filter((entry) => entry.includes(`report-${stamp}.json`));
+      firstOnDisk = statSync(join(dir, name!)).size;
+      yield 'h';
+    }
+    const written = await writeRunFiles(
+      stamp,
+      [
+        { extension: 'json', content: [first] },
+        { extension: 'html', content: second() },
+      ],
+      options(),
+    );
+    expect(firstOnDisk).toBe(first.length);
+    expect(await readFile(written.files[1]!.latestPath, 'utf8')).toBe('h');
+    expect(await temps()).toEqual([]);
+  });
+
+  it('a failure in a later file after the first claimed a suffixed name: the error names that file with the suffix, nothing of the run is left', async () => {
+    await writeFile(join(dir, `report-${stamp}.json`), 'an earlier run');
+    function* broken(): Generator<string> {
+      yield '<html>';
+      throw new Error('the HTML renderer failed');
+    }
+
+    const error = await caught(
+      writeRunFiles(
+        stamp,
+        [
+          { extension: 'json', content: ['{"run":2}', '\n'] },
+          { extension: 'html', content: broken() },
+        ],
+        options(),
+      ),
+    );
+
+    expect(error.code).toBe('REPORT_WRITE_FAILED');
+    expect(error.message).toContain(join(dir, `report-${stamp}-1.html`));
+    expect((await readdir(dir)).sort()).toEqual([`report-${stamp}.json`]);
+    expect(await readFile(join(dir, `report-${stamp}.json`), 'utf8')).toBe('an earlier run');
+  });
+
+  it('a later file that cannot take the run\'s name (a directory is there): the first file is removed again, every latest as it was', async () => {
+    await writeRunFiles('20261120T070000.000Z', [{ extension: 'json', content: '{"run":1}\n' }, { extension: 'csv', content: 'run,1\n' }], options());
+    await mkdir(join(dir, `report-${stamp}.csv`));
+    await writeFile(join(dir, `report-${stamp}.csv`, 'keep'), 'x');
+    const before = await Promise.all(['latest.json', 'latest.csv'].map((name) => readFile(join(dir, name))));
+
+    const error = await caught(
+      writeRunFiles(
+        stamp,
+        [
+          { extension: 'json', content: '{"run":2}\n' },
+          { extension: 'csv', content: 'run,2\n' },
+        ],
+        options(),
+      ),
+    );
+
+    expect(error.message).toContain(join(dir, `report-${stamp}.csv`));
+    expect(await readFile(join(dir, `report-${stamp}.csv`, 'keep'), 'utf8')).toBe('x');
+    expect(await readdir(dir)).not.toContain(`report-${stamp}.json`);
+    const after = await Promise.all(['latest.json', 'latest.csv'].map((name) => readFile(join(dir, name))));
+    expect(after.map((bytes, index) => bytes.equals(before[index]!))).toEqual([true, true]);
+    expect(await temps()).toEqual([]);
+  });
+
+  it('when the first file fails, the files after it are not rendered at all', async () => {
+    let secondRendered = false;
+    function* first(): Generator<string> {
+      yield '{';
+      throw new Error('the JSON renderer failed');
+    }
+    function* second(): Generator<string> {
+      secondRendered = true;
+      yield 'h';
+    }
+
+    const error = await caught(
+      writeRunFiles(
+        stamp,
+        [
+          { extension: 'json', content: first() },
+          { extension: 'html', content: second() },
+        ],
+        options(),
+      ),
+    );
+
+    expect(error.message).toContain(join(dir, `report-${stamp}.json`));
+    expect(secondRendered).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('removes the temp files a killed run left behind, once for the whole run', async () => {
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const dead = child.pid as number;
+    await new Promise((resolve) => child.once('exit', resolve));
+    const host = hostname().replace(/[^A-Za-z0-9-]/g, '_').slice(0, 64) || 'host';
+    const leftovers = [`.report-${stamp}.json.${host}.${dead}.0123456789ab.tmp`, `.latest.html.${host}.${dead}.ba9876543210.tmp`];
+    for (const name of leftovers) await writeFile(join(dir, name), 'half');
+
+    await writeRunFiles(
+      stamp,
+      [
+        { extension: 'json', content: '{}\n' },
+        { extension: 'html', content: ['<p>', '</p>'] },
+      ],
+      options(),
+    );
+
+    expect((await readdir(dir)).sort()).toEqual(['latest.html', 'latest.json', `report-${stamp}.html`, `report-${stamp}.json`]);
+  });
+});
+
