@@ -62,7 +62,7 @@ const SEARCH_PAGE = 100;
 const STARTUP_ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 11);
 /** The CLI audit vs its I/O floor: keys, rounds, and the own-keys listing's page size (the server's choice; C1's is 50). */
 const IO_KEYS = Number(process.env.BENCH_IO_KEYS ?? 10_000);
-const IO_ROUNDS = Number(process.env.BENCH_IO_ROUNDS ?? 3);
+const IO_ROUNDS = Number(process.env.BENCH_IO_ROUNDS ?? 5);
 const IO_LATENCY_MS = Number(process.env.BENCH_IO_LATENCY_MS ?? 5);
 const HUGE_KEYS = Number(process.env.BENCH_HUGE_KEYS ?? 100_000);
 const HUGE_ROUNDS = Number(process.env.BENCH_HUGE_ROUNDS ?? 1);
