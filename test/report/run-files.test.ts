@@ -5,6 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HygieneError } from '../../src/errors.js';
+import { hygieneErrorOf } from '../helpers/hygiene-error.js';
 import { writeRunFiles, type WriteRunOptions } from '../../src/report/run-files.js';
 import { writeReport } from '../../src/report/write.js';
 import { sampleReport } from './sample-report.js';
@@ -145,16 +146,6 @@ describe('latest.<ext> as a link to the dated file', () => {
 describe('writing the files of a run together', () => {
   const stamp = '20261121T070000.000Z';
 
-  async function caught(promise: Promise<unknown>): Promise<HygieneError> {
-    try {
-      await promise;
-    } catch (error) {
-      expect(error).toBeInstanceOf(HygieneError);
-      return error as HygieneError;
-    }
-    throw new Error('expected the write to fail');
-  }
-
   it('renders the next file only once every byte of the one before is written: never two renderings at once', async () => {
     const first = 'j'.repeat(3 * 1024 * 1024);
     let firstOnDisk = -1;
@@ -184,7 +175,7 @@ describe('writing the files of a run together', () => {
       throw new Error('the HTML renderer failed');
     }
 
-    const error = await caught(
+    const error = await hygieneErrorOf(
       writeRunFiles(
         stamp,
         [
@@ -207,7 +198,7 @@ describe('writing the files of a run together', () => {
     await writeFile(join(dir, `report-${stamp}.csv`, 'keep'), 'x');
     const before = await Promise.all(['latest.json', 'latest.csv'].map((name) => readFile(join(dir, name))));
 
-    const error = await caught(
+    const error = await hygieneErrorOf(
       writeRunFiles(
         stamp,
         [
@@ -237,7 +228,7 @@ describe('writing the files of a run together', () => {
       yield 'h';
     }
 
-    const error = await caught(
+    const error = await hygieneErrorOf(
       writeRunFiles(
         stamp,
         [

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HygieneError } from '../../src/errors.js';
+import { hygieneErrorOf } from '../helpers/hygiene-error.js';
 import { WRITE_BUFFER_BYTES } from '../../src/fs/write-chunks.js';
 import { REPORT_FORMATS } from '../../src/report/formats.js';
 import { RENDERERS } from '../../src/report/render/index.js';
@@ -139,16 +140,6 @@ describe('a rendering that fails half-way', () => {
     return files;
   }
 
-  async function caught(promise: Promise<unknown>): Promise<HygieneError> {
-    try {
-      await promise;
-    } catch (error) {
-      expect(error).toBeInstanceOf(HygieneError);
-      return error as HygieneError;
-    }
-    throw new Error('expected the write to fail');
-  }
-
   it('in the JSON, after megabytes of it are on disk: REPORT_WRITE_FAILED naming the file, no partial file anywhere, latest untouched', async () => {
     await writeReport(previous, { dir: dir(), keep: 30, formats: ALL });
     const before = await snapshot();
@@ -157,7 +148,7 @@ describe('a rendering that fails half-way', () => {
     const last = big.findings.length - 1;
     const broken = { ...big, ...next, findings: big.findings.map((finding, index) => (index === last ? { ...finding, evidence: { n: 1n } } : finding)) };
 
-    const error = await caught(writeReport(broken, { dir: dir(), keep: 30, formats: ALL }));
+    const error = await hygieneErrorOf(writeReport(broken, { dir: dir(), keep: 30, formats: ALL }));
 
     expect(error.code).toBe('REPORT_WRITE_FAILED');
     expect(error.message).toContain(join(dir(), 'report-20261126T070000.000Z.json'));
@@ -181,7 +172,7 @@ describe('a rendering that fails half-way', () => {
       },
     });
 
-    const error = await caught(writeReport({ ...report, findings: [finding] }, { dir: dir(), keep: 30, formats: ALL }));
+    const error = await hygieneErrorOf(writeReport({ ...report, findings: [finding] }, { dir: dir(), keep: 30, formats: ALL }));
 
     expect(reads).toBe(2);
     expect(error.code).toBe('REPORT_WRITE_FAILED');

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HygieneError } from '../../src/errors.js';
+import { hygieneErrorOf } from '../helpers/hygiene-error.js';
 import { writeReport } from '../../src/report/write.js';
 import { sampleReport } from './sample-report.js';
 
@@ -17,16 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-async function caught(promise: Promise<unknown>): Promise<HygieneError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(HygieneError);
-    return error as HygieneError;
-  }
-  throw new Error('expected the write to fail');
-}
 
 describe('writeReport', () => {
   it('writes the dated report and latest.json with identical content, mode 0640, no temp files left', async () => {
@@ -72,7 +62,7 @@ describe('writeReport', () => {
     await mkdir(join(dir, 'latest.json'), { recursive: true });
     await writeFile(join(dir, 'latest.json', 'keep'), 'x');
 
-    const error = await caught(writeReport(sampleReport({ runId: 'run-2', startedAt: '2026-11-27T07:00:00.000Z' }), { dir, keep: 30 }));
+    const error = await hygieneErrorOf(writeReport(sampleReport({ runId: 'run-2', startedAt: '2026-11-27T07:00:00.000Z' }), { dir, keep: 30 }));
 
     expect(error.code).toBe('REPORT_WRITE_FAILED');
     expect(error.message).toContain(join(dir, 'latest.json'));
@@ -88,7 +78,7 @@ describe('writeReport', () => {
       await writeFile(join(dir, attempt === 0 ? `report-${stamp}.json` : `report-${stamp}-${attempt}.json`), 'taken');
     }
 
-    const error = await caught(writeReport(sampleReport({ startedAt: '2026-11-27T07:00:00.000Z' }), { dir, keep: 1000 }));
+    const error = await hygieneErrorOf(writeReport(sampleReport({ startedAt: '2026-11-27T07:00:00.000Z' }), { dir, keep: 1000 }));
 
     expect(error.code).toBe('REPORT_WRITE_FAILED');
     expect(error.message).toContain(join(dir, `report-${stamp}.json`));
@@ -98,13 +88,13 @@ describe('writeReport', () => {
 
   it('fails with REPORT_WRITE_FAILED when the report directory cannot be created', async () => {
     await writeFile(join(root, 'nested'), 'a file where a directory should be');
-    const error = await caught(writeReport(sampleReport(), { dir, keep: 30 }));
+    const error = await hygieneErrorOf(writeReport(sampleReport(), { dir, keep: 30 }));
     expect(error.code).toBe('REPORT_WRITE_FAILED');
     expect(error.message).toContain(dir);
   });
 
   it('refuses a startedAt that is not a timestamp', async () => {
-    const error = await caught(writeReport(sampleReport({ startedAt: 'yesterday' }), { dir, keep: 30 }));
+    const error = await hygieneErrorOf(writeReport(sampleReport({ startedAt: 'yesterday' }), { dir, keep: 30 }));
     expect(error.code).toBe('REPORT_WRITE_FAILED');
   });
 
@@ -239,7 +229,7 @@ describe('writeReport with several formats', () => {
     await mkdir(join(dir, 'latest.csv'));
     await writeFile(join(dir, 'latest.csv', 'keep'), 'x');
 
-    const error = await caught(writeReport(second, { dir, keep: 30, formats: ['csv'] }));
+    const error = await hygieneErrorOf(writeReport(second, { dir, keep: 30, formats: ['csv'] }));
 
     expect(error.code).toBe('REPORT_WRITE_FAILED');
     expect(error.message).toContain(join(dir, 'latest.csv'));
