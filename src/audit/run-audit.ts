@@ -62,11 +62,7 @@ function loadJudgingStage() {
   }));
 }
 
-let judgingStageLoading: ReturnType<typeof loadJudgingStage> | null = null;
-function judgingStage(): ReturnType<typeof loadJudgingStage> {
-  judgingStageLoading ??= loadJudgingStage();
-  return judgingStageLoading;
-}
+const judgingStage = once(loadJudgingStage);
 
 /**
  * The stages after the listing (report files, channels, alerts, the summary)
@@ -100,10 +96,12 @@ function loadLaterStages() {
   }));
 }
 
-let laterStagesLoading: ReturnType<typeof loadLaterStages> | null = null;
-function laterStages(): ReturnType<typeof loadLaterStages> {
-  laterStagesLoading ??= loadLaterStages();
-  return laterStagesLoading;
+const laterStages = once(loadLaterStages);
+
+/** `load` called the first time only; every call gets the same promise. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | null = null;
+  return () => (loading ??= load());
 }
 
 /**
