@@ -236,7 +236,8 @@ export async function assemble(
   // The judging stage and the previous state arrive while the listing runs, its requests sent first.
   const stage = judgingStageAfterRequests();
   const scanning = stage.then(({ KeyScan }) => new KeyScan({ now, rules: config.rules, suppressions: config.suppressions }));
-  // Read under the run lock, so nothing changes it meanwhile; judged (warnings, moved aside, errors) only after the listing, as ever.
+  // Read while the listing runs: a real run holds the run lock, so no other run changes it meanwhile (a dry run only reads it).
+  // Judged (warnings, moved aside, errors) only after the listing, as ever.
   const previousRead: Promise<StateFileRead> = stage.then(({ readStateFile }) => readStateFile(config.state.dir));
   // Observed here, awaited below: a listing that fails first has only its own error to tell.
   scanning.catch(() => undefined);

@@ -104,10 +104,8 @@ export async function writeRunFiles(stamp: string, files: readonly RunFile[], op
     const dated = await writeDatedFiles(stamp, primary, others, dir, directory);
     const base = dated.primaryPath.slice(0, dated.primaryPath.length - primary.extension.length - 1);
     const written: WrittenFile[] = files.map((file) => ({ extension: file.extension, path: `${base}.${file.extension}`, latestPath: latestPath(dir, file.extension) }));
-    // Listed now, beside the `latest` links: this run's files are all in place, and the listing only decides about older runs.
-    const listing = listRunFiles(dir, options.logger);
     await replaceLatest(written, directory, options.link);
-    const removed = await pruneRuns(options, base.slice(dir.length + 1), await listing);
+    const removed = await pruneRuns(options, base.slice(dir.length + 1), await listRunFiles(dir, options.logger));
     return { files: written, removed };
   } finally {
     await sweep;
@@ -128,7 +126,7 @@ async function writeDatedFiles(
 ): Promise<{ primaryPath: string }> {
   const candidate = (file: RunFile, attempt: number): string => fileName(runName(stamp, attempt), file.extension);
   const failures: { index: number; error: unknown }[] = [];
-  const staged: (StagedFile | undefined)[] = [];
+  const staged: StagedFile[] = [];
   // Each step settles: a failure is recorded, never left as a rejection nobody is waiting for yet.
   const settle = async (index: number, step: Promise<void>): Promise<void> => {
     await step.catch((error: unknown) => {
@@ -144,7 +142,7 @@ async function writeDatedFiles(
     let current: StagedFile;
     try {
       // The temp name is the unsuffixed one's: only the name it is given in the end matters.
-      current = await stageFile(join(dir, candidate(file, 0)), file.content, REPORT_FILE_MODE);
+      current = await stageFile(join(dir, candidate(file, 0)), untilRunFailed(file.content, () => failures.length > 0), REPORT_FILE_MODE);
     } catch (error) {
       failures.push({ index, error });
       break;
@@ -166,7 +164,7 @@ async function writeDatedFiles(
   const base = primaryPath?.slice(0, primaryPath.length - primary.extension.length - 1);
   const placed: string[] = primaryPath ? [primaryPath] : [];
   const removeAll = async (): Promise<void> => {
-    await Promise.all([...placed, ...staged.map((file) => file?.path)].map((path) => (path ? removeQuietly(path) : undefined)));
+    await Promise.all([...placed, ...staged.map((file) => file.path)].map(removeQuietly));
   };
 
   if (failures.length === 0 && base !== undefined) {
@@ -199,8 +197,24 @@ async function writeDatedFiles(
 }
 
 /**
+ * A file's content, cut off once the run is lost: a file rendered while an
+ * earlier one is still being fsynced and named stops as soon as that one
+ * fails, instead of being rendered to the end and removed.
+ */
+function untilRunFailed(content: FileData, runFailed: () => boolean): FileData {
+  if (typeof content === 'string' || content instanceof Uint8Array) return content;
+  return (function* () {
+    for (const chunk of content) {
+      if (runFailed()) throw new Error('an earlier file of this run could not be written');
+      yield chunk;
+    }
+  })();
+}
+
+/**
  * Replaces each `latest.<ext>` by a link to its dated file: the other files'
- * first (together), then the first file's, each step durable before the next.
+ * first, then the first file's, the directory fsynced after the others and
+ * after the first.
  * A failure removes this run's dated files again; a `latest` already replaced
  * keeps naming its (still complete) file.
  */
@@ -213,11 +227,14 @@ async function replaceLatest(written: readonly WrittenFile[], directory: Promise
     await Promise.all(written.map((file) => removeQuietly(file.path)));
   };
   const [primary, ...others] = written;
-  const results = await Promise.allSettled(others.map((file) => replaceWithLinkAtomic(file.path, file.latestPath, linkOptions)));
-  const failed = results.findIndex((result) => result.status === 'rejected');
-  if (failed >= 0) {
-    await undo();
-    throw writeFailed(others[failed]!.latestPath, (results[failed] as PromiseRejectedResult).reason);
+  // One at a time: the first failure stops the rest, so no `latest` is replaced after one could not be.
+  for (const file of others) {
+    try {
+      await replaceWithLinkAtomic(file.path, file.latestPath, linkOptions);
+    } catch (error) {
+      await undo();
+      throw writeFailed(file.latestPath, error);
+    }
   }
   if (others.length > 0) await syncDirectory();
   try {

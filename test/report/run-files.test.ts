@@ -244,6 +244,62 @@ describe('writing the files of a run together', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('when the first file cannot be named (every name taken), the file being rendered meanwhile stops instead of running to its end', async () => {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      await writeFile(join(dir, attempt === 0 ? `report-${stamp}.json` : `report-${stamp}-${attempt}.json`), 'taken');
+    }
+    // As long as it is read: only the run's failure ends it early (a page of 256 MiB would otherwise be written).
+    const total = 16_384;
+    const chunk = 'h'.repeat(16 * 1024);
+    let pulled = 0;
+    function* second(): Generator<string> {
+      for (; pulled < total; ) {
+        pulled += 1;
+        yield chunk;
+      }
+    }
+
+    const error = await hygieneErrorOf(
+      writeRunFiles(
+        stamp,
+        [
+          { extension: 'json', content: '{"run":2}\n' },
+          { extension: 'html', content: second() },
+        ],
+        options(),
+      ),
+    );
+
+    expect(error.message).toContain(join(dir, `report-${stamp}.json`));
+    expect(error.message).toContain('no free file name');
+    expect(pulled).toBeLessThan(total);
+    expect((await readdir(dir)).filter((name) => !name.endsWith('.json'))).toEqual([]);
+  });
+
+  it('a `latest` that cannot be replaced stops the ones after it: none is replaced after one failed', async () => {
+    await writeRunFiles('20261120T070000.000Z', [{ extension: 'json', content: '{"run":1}\n' }, { extension: 'csv', content: 'run,1\n' }], options());
+    await mkdir(join(dir, 'latest.html'));
+    const before = await Promise.all(['latest.json', 'latest.csv'].map((name) => readFile(join(dir, name))));
+
+    const error = await hygieneErrorOf(
+      writeRunFiles(
+        stamp,
+        [
+          { extension: 'json', content: '{"run":2}\n' },
+          { extension: 'html', content: '<p>2</p>\n' },
+          { extension: 'csv', content: 'run,2\n' },
+        ],
+        options(),
+      ),
+    );
+
+    expect(error.message).toContain(join(dir, 'latest.html'));
+    const after = await Promise.all(['latest.json', 'latest.csv'].map((name) => readFile(join(dir, name))));
+    expect(after.map((bytes, index) => bytes.equals(before[index]!))).toEqual([true, true]);
+    expect((await readdir(dir)).filter((name) => name.startsWith(`report-${stamp}`))).toEqual([]);
+    expect(await temps()).toEqual([]);
+  });
+
   it('removes the temp files a killed run left behind, once for the whole run', async () => {
     const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
     const dead = child.pid as number;
