@@ -312,6 +312,9 @@ function withOwners(keys: readonly NormalizedKey[], owners: readonly (Owner | nu
 
 // ---- the comparisons ---------------------------------------------------------
 
+/** The seed of the engine comparison, whose coverage of rules and suppressions is asserted. */
+const ENGINE_SCENARIO_SEED = 20261127;
+
 describe('the engine gives the same answers as before it was tuned', () => {
   it('parseTimestamp: every generated and edge-case date-time', () => {
     fc.assert(
@@ -380,7 +383,9 @@ describe('the engine gives the same answers as before it was tuned', () => {
           }
         }
       }),
-      { numRuns: 400 },
+      // A fixed seed: a random one reaches every rule and enough suppressions in most runs, not in all,
+      // and the check below must not depend on luck. The other comparisons here run on random seeds.
+      { numRuns: 400, seed: ENGINE_SCENARIO_SEED },
     );
     // The generators must reach the interesting branches, or the comparison proves little.
     expect([...fired].sort()).toEqual([...RULE_IDS, 'always'].sort());
