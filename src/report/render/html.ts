@@ -155,6 +155,11 @@ function buildModel(report: AuditReport): Model {
       compareText(names[a]!, names[b]!) ||
       compareText(sorted[first[a]!]!.credentialId, sorted[first[b]!]!.credentialId),
   );
+  // The owner alone, for the owner filter: without building the key's list of findings.
+  const ownerAt = (position: number): Finding['owner'] => {
+    const key = order[position]!;
+    return clientOfKey(key)?.owner ?? sorted[first[key]!]!.owner;
+  };
   const keyAt = (position: number): KeyView => {
     const key = order[position]!;
     const client = clientOfKey(key);
@@ -166,14 +171,10 @@ function buildModel(report: AuditReport): Model {
       client,
       displayName: client?.displayName ?? head.displayName,
       clientId: client?.clientId ?? head.clientId,
-      owner: client?.owner ?? head.owner,
+      owner: ownerAt(position),
       findings,
       worst: worst[key]!,
     };
-  };
-  const ownerAt = (position: number): Finding['owner'] => {
-    const key = order[position]!;
-    return clientOfKey(key)?.owner ?? sorted[first[key]!]!.owner;
   };
 
   const asOf = Date.parse(report.asOf);
